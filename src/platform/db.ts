@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config } from './config.ts';
+import { ConnectionQueue, PGliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type Db = Kysely<DB>;
+export type Trx = Transaction<DB>;
+/** Services take either; a function that must be atomic opens its own transaction. */
+export type DbOrTrx = Db | Trx;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Runs a multi-statement SQL script in one transaction (migrations). */
+  execScript(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Same JS types from both drivers: ids as numbers, dates as 'YYYY-MM-DD' strings.
+const INT8 = 20;
+const DATE = 1082;
+const parseInt8 = (v: string) => Number(v);
+const keepDate = (v: string) => v;
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  mkdirSync(config.dataDir, { recursive: true });
+  return openPglite(`${config.dataDir}/pglite`);
+}
+
+/** dataDir undefined = in memory (tests). */
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    parsers: { [INT8]: parseInt8, [DATE]: keepDate },
+  });
+  const queue = new ConnectionQueue();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client, queue) });
+  return {
+    db,
+    kind: 'pglite',
+    async execScript(script) {
+      const release = await queue.acquire();
+      try {
+        await client.transaction(async (tx) => {
+          await tx.exec(script);
+        });
+      } finally {
+        release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.SIMPUL_PG_POOL ?? 10),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8) return parseInt8;
+        if (oid === DATE) return keepDate;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    async execScript(script) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(script);
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export async function ping(db: Db): Promise<boolean> {
+  const r = await sql<{ ok: number }>`select 1 as ok`.execute(db);
+  return r.rows[0]?.ok === 1;
+}

@@ -1,0 +1,110 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router-dom';
+import { I18nProvider, useI18n } from './i18n.tsx';
+import { LibrariesPage } from './pages/Libraries.tsx';
+import { LibraryPage } from './pages/Library.tsx';
+import { LoginPage } from './pages/Login.tsx';
+import { PatronPage } from './pages/Patron.tsx';
+import { PatronsPage } from './pages/Patrons.tsx';
+import { SessionProvider, useSession } from './session.tsx';
+import './styles.css';
+
+function Layout() {
+  const { t, lang, setLang } = useI18n();
+  const { me, ready, logout } = useSession();
+  return (
+    <>
+      <header className="top">
+        <Link to="/" className="brand">
+          <span className="dot" aria-hidden="true" /> {t('appName')}
+          <small>{t('tagline')}</small>
+        </Link>
+        <nav className="main">
+          <NavLink to="/libraries">{t('navLibraries')}</NavLink>
+          {me ? <NavLink to="/patrons">{t('navPatrons')}</NavLink> : null}
+          <a href="/api/docs">{t('navApi')}</a>
+        </nav>
+        <div className="right">
+          <fieldset className="lang" aria-label={t('language')}>
+            <button type="button" aria-pressed={lang === 'id'} onClick={() => setLang('id')}>
+              ID
+            </button>
+            <button type="button" aria-pressed={lang === 'en'} onClick={() => setLang('en')}>
+              EN
+            </button>
+          </fieldset>
+          {me ? (
+            <span className="who">
+              <span title={me.libraryName ?? ''}>
+                {me.fullName} · {t(`role.${me.role}`)}
+              </span>
+              <button type="button" onClick={() => logout()}>
+                {t('logout')}
+              </button>
+            </span>
+          ) : ready ? (
+            <NavLink to="/login">{t('login')}</NavLink>
+          ) : null}
+        </div>
+      </header>
+      <main>
+        {!ready ? (
+          <p>{t('loading')}</p>
+        ) : (
+          <Routes>
+            <Route path="/" element={<Home />} />
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/libraries" element={<LibrariesPage />} />
+            <Route path="/libraries/:code" element={<LibraryPage />} />
+            <Route path="/patrons" element={me ? <PatronsPage /> : <Navigate to="/login" replace />} />
+            <Route path="/patrons/:id" element={me ? <PatronPage /> : <Navigate to="/login" replace />} />
+            <Route path="*" element={<p>{t('notFound')}</p>} />
+          </Routes>
+        )}
+      </main>
+    </>
+  );
+}
+
+function Home() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  return (
+    <section className="card">
+      <h1>
+        {t('welcome')}
+        {me?.fullName ? `, ${me.fullName}` : ''}
+      </h1>
+      <p>{t('homeIntro')}</p>
+      <p className="actions">
+        <Link to="/libraries" className="button primary">
+          {t('navLibraries')}
+        </Link>
+        {me ? (
+          <Link to="/patrons" className="button">
+            {t('navPatrons')}
+          </Link>
+        ) : (
+          <Link to="/login" className="button">
+            {t('login')}
+          </Link>
+        )}
+      </p>
+    </section>
+  );
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('no #root');
+createRoot(root).render(
+  <StrictMode>
+    <I18nProvider>
+      <SessionProvider>
+        <BrowserRouter>
+          <Layout />
+        </BrowserRouter>
+      </SessionProvider>
+    </I18nProvider>
+  </StrictMode>,
+);
