@@ -50,7 +50,10 @@ describe('eligibility rules', () => {
   });
 
   it('accepts enrolment proof on its first and last day, not after', () => {
-    const p = patron({ domicileRegionCode: '13.71', proofs: [{ institutionLibraryId: 7, validFrom: '2026-08-01', validUntil: '2027-01-31' }] });
+    const p = patron({
+      domicileRegionCode: '13.71',
+      proofs: [{ institutionLibraryId: 7, validFrom: '2026-08-01', validUntil: '2027-01-31' }],
+    });
     expect(evaluateEligibility(lib, rules, p, '2026-08-01', names).privileges.home_loan).toBe(true);
     expect(evaluateEligibility(lib, rules, p, '2027-01-31', names).privileges.home_loan).toBe(true);
     const after = evaluateEligibility(lib, rules, p, '2027-02-01', names);
@@ -61,7 +64,10 @@ describe('eligibility rules', () => {
   });
 
   it('ignores proof from an institution that is not a partner', () => {
-    const p = patron({ domicileRegionCode: '13.71', proofs: [{ institutionLibraryId: 9, validFrom: '2026-01-01', validUntil: '2027-01-31' }] });
+    const p = patron({
+      domicileRegionCode: '13.71',
+      proofs: [{ institutionLibraryId: 9, validFrom: '2026-01-01', validUntil: '2027-01-31' }],
+    });
     const a = evaluateEligibility(lib, rules, p, '2026-11-23', names);
     expect(a.privileges.home_loan).toBe(false);
     expect(a.rules[2]?.reasons[0]?.en).toContain('No proof of enrolment from a partner institution (Inst7)');
@@ -82,7 +88,13 @@ describe('eligibility rules', () => {
     const any: Rule = {
       id: 9,
       name: 'any',
-      condition: { type: 'any', of: [{ type: 'category', categories: ['lecturer'] }, { type: 'resident', regions: ['13'] }] },
+      condition: {
+        type: 'any',
+        of: [
+          { type: 'category', categories: ['lecturer'] },
+          { type: 'resident', regions: ['13'] },
+        ],
+      },
       grants: ['photocopy'],
     };
     const a = evaluateEligibility(lib, [any], patron(), '2026-11-23', names);
@@ -99,7 +111,9 @@ describe('eligibility rules', () => {
     expect(conditionProblem({ type: 'anyone' })).toBeNull();
     expect(conditionProblem({ type: 'resident', regions: [] })).toMatch(/non-empty/);
     expect(conditionProblem({ type: 'enrolled', institutions: ['x'] })).toMatch(/institution/);
-    expect(conditionProblem({ type: 'all', of: [{ type: 'member' }, { type: 'nope' }] })).toBe('unknown condition type');
+    expect(conditionProblem({ type: 'all', of: [{ type: 'member' }, { type: 'nope' }] })).toBe(
+      'unknown condition type',
+    );
     let deep: object = { type: 'anyone' };
     for (let i = 0; i < 8; i++) deep = { type: 'all', of: [deep] };
     expect(conditionProblem(deep)).toBe('nested too deeply');
