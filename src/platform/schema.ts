@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CatalogTables } from '../catalog/tables.ts';
+import type { ProgramsTables } from '../programs/tables.ts';
 
 /**
  * The database as Kysely sees it. Each module owns its tables; their row types
@@ -19,6 +21,23 @@ export interface AuditLogTable {
   before: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   after: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   request_id: string | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  unique_key: string | null;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_at: Date | null;
+  result: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: Timestamp;
+  finished_at: Date | null;
 }
 
 export interface NetworksTable {
@@ -145,7 +164,9 @@ export interface EligibilityRulesTable {
   created_at: Timestamp;
 }
 
-export interface DB {
+/** Every table; modules declare theirs in their own tables.ts and are joined here. */
+export interface DB extends CatalogTables, ProgramsTables {
+  jobs: JobsTable;
   audit_log: AuditLogTable;
   networks: NetworksTable;
   regions: RegionsTable;

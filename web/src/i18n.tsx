@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { programsText } from './pages/programs/text.ts';
 
 export type Lang = 'id' | 'en';
 
@@ -238,7 +239,11 @@ const en: Record<Key, string> = {
   'day.sun': 'Sunday',
 };
 
-const dictionaries: Record<Lang, Record<Key, string>> = { id, en };
+// Modules keep their texts beside their pages; a key missing in one language shows the key itself.
+const dictionaries: Record<Lang, Record<string, string>> = {
+  id: { ...id, ...programsText.id },
+  en: { ...en, ...programsText.en },
+};
 
 interface I18n {
   lang: Lang;

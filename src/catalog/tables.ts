@@ -1,0 +1,123 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { Bib, ItemStatus } from './types.ts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface CatalogSourcesTable {
+  id: Generated<number>;
+  library_id: number;
+  kind: 'upload' | 'oai';
+  name: string;
+  base_url: string | null;
+  metadata_prefix: string | null;
+  set_spec: string | null;
+  schedule_hours: number | null;
+  enabled: Generated<boolean>;
+  checkpoint: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  last_run_at: Date | null;
+  next_run_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface ImportBatchesTable {
+  id: Generated<number>;
+  library_id: number;
+  source_id: number | null;
+  kind: 'file' | 'harvest';
+  filename: string | null;
+  format: string | null;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  bytes_total: number | null;
+  bytes_read: Generated<number>;
+  n_read: Generated<number>;
+  n_added: Generated<number>;
+  n_updated: Generated<number>;
+  n_unchanged: Generated<number>;
+  n_deleted: Generated<number>;
+  n_matched: Generated<number>;
+  n_rejected: Generated<number>;
+  error: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface RejectedRecordsTable {
+  id: Generated<number>;
+  batch_id: number;
+  position: string;
+  reason: string;
+  excerpt: string | null;
+}
+
+export interface ClustersTable {
+  id: Generated<number>;
+  title: string;
+  display: JSONColumnType<Bib, string, string>;
+  year: number | null;
+  format: string | null;
+  language: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SourceRecordsTable {
+  id: Generated<number>;
+  library_id: number;
+  source_id: number | null;
+  record_key: string;
+  format: string;
+  raw: Buffer;
+  content_hash: string;
+  bib: JSONColumnType<Bib, string, string>;
+  cluster_id: number | null;
+  deleted: Generated<boolean>;
+  batch_id: number | null;
+  position: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MatchKeysTable {
+  key: string;
+  record_id: number;
+}
+
+export interface ClusterDecisionsTable {
+  id: Generated<number>;
+  kind: 'merge' | 'split';
+  a_library_id: number;
+  a_record_key: string;
+  b_library_id: number;
+  b_record_key: string;
+  note: string | null;
+  decided_by: number | null;
+  decided_at: Timestamp;
+  active: Generated<boolean>;
+}
+
+export interface ItemsTable {
+  id: Generated<number>;
+  library_id: number;
+  source_record_id: number | null;
+  cluster_id: number | null;
+  barcode: string | null;
+  call_number: string | null;
+  location: string | null;
+  status: Generated<ItemStatus | 'on_deposit'>;
+  loanable: Generated<boolean>;
+  note: string | null;
+  updated_at: Timestamp;
+}
+
+export interface CatalogTables {
+  catalog_sources: CatalogSourcesTable;
+  import_batches: ImportBatchesTable;
+  rejected_records: RejectedRecordsTable;
+  clusters: ClustersTable;
+  source_records: SourceRecordsTable;
+  match_keys: MatchKeysTable;
+  cluster_decisions: ClusterDecisionsTable;
+  items: ItemsTable;
+}
