@@ -32,6 +32,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     simpul: AppContext;
+    /** Every route as registered, so tests can prove each is documented. */
+    routeTable: Array<{ method: string; url: string; hidden: boolean }>;
   }
 }
 
@@ -81,6 +83,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<App
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.decorate('simpul', ctx);
+  const routeTable: App['routeTable'] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    const hidden = Boolean((r.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of methods) if (method !== 'HEAD') routeTable.push({ method, url: r.url, hidden });
+  });
   app.decorateRequest('actor', null);
   app.decorateRequest('csrfToken', null);
 
