@@ -115,9 +115,28 @@ export interface CatalogTables {
   catalog_sources: CatalogSourcesTable;
   import_batches: ImportBatchesTable;
   rejected_records: RejectedRecordsTable;
-  clusters: ClustersTable;
+  clusters: ClustersTable & ClusterSearchColumns;
   source_records: SourceRecordsTable;
   match_keys: MatchKeysTable;
   cluster_decisions: ClusterDecisionsTable;
   items: ItemsTable;
+}
+
+/** Columns added to clusters by 0005_catalog_search.sql. */
+export interface ClusterSearchColumns {
+  search_doc: ColumnType<string, string | undefined, string>;
+  title_sort: Generated<string>;
+  author_sort: Generated<string>;
+  subjects: Generated<string[]>;
+  isbns: Generated<string[]>;
+  issns: Generated<string[]>;
+  call_numbers: Generated<string[]>;
+  publisher_key: string | null;
+  library_ids: Generated<number[]>;
+  region_codes: Generated<string[]>;
+  library_types: Generated<string[]>;
+  available_library_ids: Generated<number[]>;
+  holdings_count: Generated<number>;
+  available_count: Generated<number>;
+  record_count: Generated<number>;
 }

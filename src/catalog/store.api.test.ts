@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { ingestStream, type Matcher, type Parsed } from './ingest.ts';
+import { search } from './search.ts';
+import type { Bib } from './types.ts';
+
+// A deliberately simple matcher: the store must work with any matcher.
+const matcher: Matcher = {
+  keys: (b) => [...b.isbns.map((i) => `isbn:${i.replace(/-/g, '')}`), `t:${b.title.toLowerCase()}`],
+  compare: (a, b) =>
+    a.title.toLowerCase() === b.title.toLowerCase() && (a.year ?? 0) === (b.year ?? 0)
+      ? { decision: 'match', score: 1, reasons: ['same title and year'] }
+      : { decision: 'no-match', score: 0, reasons: [] },
+};
+
+const bib = (over: Partial<Bib>): Bib => ({
+  title: 'Untitled',
+  authors: [],
+  isbns: [],
+  issns: [],
+  subjects: [],
+  format: 'book',
+  items: [],
+  ...over,
+});
+
+const rec = (b: Bib, position = 'line 1'): Parsed => ({
+  ok: true,
+  position,
+  raw: Buffer.from(JSON.stringify(b)),
+  format: 'csv',
+  bib: b,
+});
+
+let s: TestSimpul;
+const lib: Record<string, number> = {};
+
+async function batch(code: string): Promise<{ batchId: number; libraryId: number; sourceId: null }> {
+  const row = await s.ctx.database.db
+    .insertInto('import_batches')
+    .values({ library_id: lib[code] as number, kind: 'file', filename: 't' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { batchId: row.id, libraryId: lib[code] as number, sourceId: null };
+}
+
+async function* gen(list: Parsed[]) {
+  yield* list;
+}
+
+beforeAll(async () => {
+  s = await startTestSimpul();
+  for (const l of await s.ctx.database.db.selectFrom('libraries').select(['id', 'code']).execute()) lib[l.code] = l.id;
+});
+afterAll(async () => s?.stop());
+
+const hatta = bib({
+  sourceId: 'BH-1',
+  title: 'Memoir Mohammad Hatta',
+  authors: ['Hatta, Mohammad'],
+  year: 1979,
+  isbns: ['979-433-123-4'],
+  subjects: ['Biografi', 'Sejarah Indonesia'],
+  publisher: 'Tintamas',
+  language: 'ind',
+  items: [
+    { barcode: 'B0001', callNumber: '923.2 HAT m', status: 'available', loanable: true },
+    { barcode: 'B0002', callNumber: '923.2 HAT m', status: 'on_loan', loanable: true },
+  ],
+});
+
+describe('catalog store', () => {
+  it('adds records with their items and makes them searchable at once', async () => {
+    const counts = await ingestStream(s.ctx.database.db, await batch('BUNGHATTA'), gen([rec(hatta)]), matcher);
+    expect(counts).toMatchObject({ read: 1, added: 1, updated: 0, unchanged: 0, rejected: 0 });
+    const r = await search(s.ctx.database.db, { q: 'hatta memoir' });
+    expect(r.total).toBe(1);
+    expect(r.hits[0]?.holdings).toEqual([
+      expect.objectContaining({ libraryCode: 'BUNGHATTA', copies: 2, available: 1, callNumbers: ['923.2 HAT m'] }),
+    ]);
+  });
+
+  it('changes nothing when the same record comes again', async () => {
+    const before = await s.ctx.database.db.selectFrom('source_records').selectAll().execute();
+    const counts = await ingestStream(s.ctx.database.db, await batch('BUNGHATTA'), gen([rec(hatta)]), matcher);
+    expect(counts).toMatchObject({ read: 1, added: 0, updated: 0, unchanged: 1 });
+    const after = await s.ctx.database.db.selectFrom('source_records').selectAll().execute();
+    expect(after.map((r) => [r.id, r.updated_at.getTime(), r.batch_id])).toEqual(
+      before.map((r) => [r.id, r.updated_at.getTime(), r.batch_id]),
+    );
+  });
+
+  it('joins the same book from another library into one cluster, never two of one library', async () => {
+    const other = bib({
+      ...hatta,
+      sourceId: 'SWL-77',
+      items: [{ barcode: 'S1', status: 'available', loanable: true }],
+    });
+    const counts = await ingestStream(s.ctx.database.db, await batch('SAWAHLUNTO'), gen([rec(other)]), matcher);
+    expect(counts.matched).toBe(1);
+    const r = await search(s.ctx.database.db, { q: 'hatta' });
+    expect(r.total).toBe(1);
+    expect(r.hits[0]?.holdings.map((h) => h.libraryCode).sort()).toEqual(['BUNGHATTA', 'SAWAHLUNTO']);
+    expect(r.hits[0]?.availableCount).toBe(2);
+    // A second copy of the record at Sawahlunto (another local id) makes its own cluster.
+    const dup = bib({ ...hatta, sourceId: 'SWL-78', items: [] });
+    await ingestStream(s.ctx.database.db, await batch('SAWAHLUNTO'), gen([rec(dup)]), matcher);
+    expect((await search(s.ctx.database.db, { q: 'hatta' })).total).toBe(2);
+  });
+
+  it('updates a changed record and its items incrementally, keeping workflow states', async () => {
+    await s.ctx.database.db.updateTable('items').set({ status: 'on_deposit' }).where('barcode', '=', 'B0002').execute();
+    const changed = bib({
+      ...hatta,
+      subjects: ['Biografi'],
+      items: [
+        { barcode: 'B0002', callNumber: '923.2 HAT m', status: 'available', loanable: true },
+        { barcode: 'B0003', callNumber: '923.2 HAT m c.3', status: 'available', loanable: false },
+      ],
+    });
+    const counts = await ingestStream(s.ctx.database.db, await batch('BUNGHATTA'), gen([rec(changed)]), matcher);
+    expect(counts).toMatchObject({ updated: 1, added: 0 });
+    const items = await s.ctx.database.db
+      .selectFrom('items')
+      .select(['barcode', 'status', 'loanable'])
+      .where('library_id', '=', lib.BUNGHATTA as number)
+      .orderBy('barcode')
+      .execute();
+    expect(items).toEqual([
+      { barcode: 'B0002', status: 'on_deposit', loanable: true },
+      { barcode: 'B0003', status: 'available', loanable: false },
+    ]);
+  });
+
+  it('sets bad records aside with their reason and goes on', async () => {
+    const b = await batch('UINMY');
+    const counts = await ingestStream(
+      s.ctx.database.db,
+      b,
+      gen([
+        { ok: false, position: 'byte 0', reason: 'leader too short', excerpt: '00012' },
+        rec(bib({ sourceId: 'U1', title: 'Tafsir Al-Azhar', authors: ['Hamka'], year: 1982 }), 'byte 12'),
+      ]),
+      matcher,
+    );
+    expect(counts).toMatchObject({ read: 2, added: 1, rejected: 1 });
+    const rej = await s.ctx.database.db
+      .selectFrom('rejected_records')
+      .selectAll()
+      .where('batch_id', '=', b.batchId)
+      .execute();
+    expect(rej).toEqual([expect.objectContaining({ position: 'byte 0', reason: 'leader too short' })]);
+  });
+
+  it('removes a deleted record from search but keeps it as received', async () => {
+    const gone = bib({ sourceId: 'U1', title: 'Tafsir Al-Azhar', deleted: true });
+    const counts = await ingestStream(s.ctx.database.db, await batch('UINMY'), gen([rec(gone)]), matcher);
+    expect(counts.deleted).toBe(1);
+    expect((await search(s.ctx.database.db, { q: 'tafsir' })).total).toBe(0);
+    const kept = await s.ctx.database.db
+      .selectFrom('source_records')
+      .select('deleted')
+      .where('record_key', '=', 'id:U1')
+      .executeTakeFirst();
+    expect(kept?.deleted).toBe(true);
+  });
+
+  it('searches by field, phrase, ISBN in either form, old spelling, and filters with facets', async () => {
+    await ingestStream(
+      s.ctx.database.db,
+      await batch('PAYAKUMBUH'),
+      gen([
+        rec(
+          bib({
+            sourceId: 'P1',
+            title: 'Soekarno: penjambung lidah rakjat',
+            authors: ['Adams, Cindy'],
+            year: 1966,
+            language: 'ind',
+            subjects: ['Biografi'],
+          }),
+        ),
+        rec(
+          bib({
+            sourceId: 'P2',
+            title: 'Sejarah Kota Djakarta',
+            authors: ['Abeyasekere, Susan'],
+            year: 1989,
+            language: 'ind',
+            format: 'book',
+          }),
+        ),
+        rec(
+          bib({
+            sourceId: 'P3',
+            title: 'Atlas Sumatera Barat',
+            authors: ['Hatta Rajasa'],
+            year: 2001,
+            format: 'map',
+            language: 'ind',
+          }),
+        ),
+      ]),
+      matcher,
+    );
+    const db = s.ctx.database.db;
+    expect((await search(db, { q: 'judul:hatta' })).hits.map((h) => h.title)).toEqual([
+      'Memoir Mohammad Hatta',
+      'Memoir Mohammad Hatta',
+    ]);
+    expect((await search(db, { q: 'pengarang:hatta' })).hits.map((h) => h.title)).toContain('Atlas Sumatera Barat');
+    expect((await search(db, { q: '"kota djakarta"' })).total).toBe(1);
+    expect((await search(db, { q: '"djakarta kota"' })).total).toBe(0);
+    expect((await search(db, { q: 'isbn:9794331234' })).total).toBe(2);
+    expect((await search(db, { q: '9789794331231' })).total).toBe(2);
+    expect((await search(db, { q: 'hatta -atlas' })).hits.map((h) => h.title)).not.toContain('Atlas Sumatera Barat');
+    expect((await search(db, { q: 'soekarno' })).total).toBe(1);
+    expect((await search(db, { q: 'sukarno penyambung lidah rakyat' })).total).toBe(0); // rakjat->rakyat is the 1972 j->y change
+    expect((await search(db, { q: 'sukarno penyambung lidah' })).total).toBe(1);
+    expect((await search(db, { q: 'jakarta' })).hits.map((h) => h.title)).toEqual(['Sejarah Kota Djakarta']);
+    expect((await search(db, { q: 'tahun:1960-1970' })).hits.map((h) => h.title)).toEqual([
+      'Soekarno: penjambung lidah rakjat',
+    ]);
+    const f = await search(db, { q: '', filters: { format: ['map'] } });
+    expect(f.hits.map((h) => h.title)).toEqual(['Atlas Sumatera Barat']);
+    const all = await search(db, { q: '' });
+    expect(all.facets?.library?.find((x) => x.value === 'PAYAKUMBUH')?.count).toBe(3);
+    expect(all.facets?.format?.map((x) => x.value).sort()).toEqual(['book', 'map']);
+    expect(all.facets?.region?.find((x) => x.value === '13.76')?.label).toBe('Kota Payakumbuh');
+    const inPyk = await search(db, { q: '', filters: { library: ['PAYAKUMBUH'] } });
+    expect(inPyk.total).toBe(3);
+    const avail = await search(db, { q: 'hatta', filters: { available: true } });
+    expect(avail.hits.every((h) => h.availableCount > 0)).toBe(true);
+  });
+
+  it('ranks a title hit above a subject hit and widely held titles up', async () => {
+    const r = await search(s.ctx.database.db, { q: 'biografi OR hatta' });
+    expect(r.hits[0]?.title).toBe('Memoir Mohammad Hatta');
+    expect(r.hits[0]?.recordCount).toBe(2);
+  });
+});
