@@ -1,3 +1,4 @@
+import { catalogRoutes } from './catalog/routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db.ts';
@@ -7,7 +8,7 @@ import { Protector } from './platform/protect.ts';
 import { platformRoutes } from './platform/routes.ts';
 
 /** Every module's API routes, in dependency order. */
-export const apiModules = [platformRoutes, directoryRoutes];
+export const apiModules = [platformRoutes, directoryRoutes, catalogRoutes];
 
 export interface Simpul {
   app: App;

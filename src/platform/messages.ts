@@ -62,4 +62,7 @@ export const things = {
   network: { id: 'Jaringan', en: 'Network' },
   rule: { id: 'Aturan', en: 'Rule' },
   route: { id: 'Alamat', en: 'Route' },
+  batch: { id: 'Impor', en: 'Import' },
+  record: { id: 'Cantuman', en: 'Record' },
+  source: { id: 'Sumber panen', en: 'Harvest source' },
 } satisfies Record<string, Bilingual>;

@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import { I18nProvider, useI18n } from './i18n.tsx';
+import { CatalogRecordPage } from './pages/catalog/Record.tsx';
+import { CatalogSearchPage } from './pages/catalog/Search.tsx';
 import { LibrariesPage } from './pages/Libraries.tsx';
 import { LibraryPage } from './pages/Library.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -21,6 +23,7 @@ function Layout() {
           <small>{t('tagline')}</small>
         </Link>
         <nav className="main">
+          <NavLink to="/catalog">{t('navCatalog')}</NavLink>
           <NavLink to="/libraries">{t('navLibraries')}</NavLink>
           {me ? <NavLink to="/patrons">{t('navPatrons')}</NavLink> : null}
           <a href="/api/docs">{t('navApi')}</a>
@@ -55,6 +58,8 @@ function Layout() {
           <Routes>
             <Route path="/" element={<Home />} />
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/catalog" element={<CatalogSearchPage />} />
+            <Route path="/catalog/:id" element={<CatalogRecordPage />} />
             <Route path="/libraries" element={<LibrariesPage />} />
             <Route path="/libraries/:code" element={<LibraryPage />} />
             <Route path="/patrons" element={me ? <PatronsPage /> : <Navigate to="/login" replace />} />
@@ -78,7 +83,10 @@ function Home() {
       </h1>
       <p>{t('homeIntro')}</p>
       <p className="actions">
-        <Link to="/libraries" className="button primary">
+        <Link to="/catalog" className="button primary">
+          {t('navCatalog')}
+        </Link>
+        <Link to="/libraries" className="button">
           {t('navLibraries')}
         </Link>
         {me ? (

@@ -1,0 +1,74 @@
+import type { Db } from '../platform/db.ts';
+import { NotFound } from '../platform/errors.ts';
+import { holdingsOf } from './search.ts';
+import type { Bib } from './types.ts';
+
+/** One title as the public record page shows it: display record, holdings, copies, source records. */
+export interface ClusterMember {
+  recordId: number;
+  libraryId: number;
+  libraryCode: string;
+  libraryName: string;
+  recordKey: string;
+  format: string;
+  bib: Bib;
+  updatedAt: string;
+}
+
+export async function getCluster(db: Db, id: number) {
+  const c = await db
+    .selectFrom('clusters')
+    .select(['id', 'display', 'year', 'format', 'language', 'record_count', 'holdings_count', 'available_count'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!c) throw new NotFound('record');
+  const members = await db
+    .selectFrom('source_records as r')
+    .innerJoin('libraries as l', 'l.id', 'r.library_id')
+    .select(['r.id', 'r.library_id', 'l.code', 'l.name', 'r.record_key', 'r.format', 'r.bib', 'r.updated_at'])
+    .where('r.cluster_id', '=', id)
+    .where('r.deleted', '=', false)
+    .orderBy('l.name')
+    .execute();
+  const holdings = (await holdingsOf(db, [id])).get(id) ?? [];
+  const items = await db
+    .selectFrom('items as i')
+    .innerJoin('libraries as l', 'l.id', 'i.library_id')
+    .select(['i.id', 'l.code', 'i.barcode', 'i.call_number', 'i.location', 'i.status', 'i.loanable'])
+    .where('i.cluster_id', '=', id)
+    .orderBy('l.code')
+    .orderBy('i.barcode')
+    .execute();
+  return {
+    id: c.id,
+    display: c.display,
+    year: c.year,
+    format: c.format,
+    language: c.language,
+    recordCount: c.record_count,
+    holdingsCount: c.holdings_count,
+    availableCount: c.available_count,
+    holdings,
+    items: items.map((i) => ({
+      id: i.id,
+      libraryCode: i.code,
+      barcode: i.barcode,
+      callNumber: i.call_number,
+      location: i.location,
+      status: i.status,
+      loanable: i.loanable,
+    })),
+    members: members.map(
+      (m): ClusterMember => ({
+        recordId: m.id,
+        libraryId: m.library_id,
+        libraryCode: m.code,
+        libraryName: m.name,
+        recordKey: m.record_key,
+        format: m.format,
+        bib: m.bib,
+        updatedAt: m.updated_at.toISOString(),
+      }),
+    ),
+  };
+}

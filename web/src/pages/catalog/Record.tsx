@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api } from '../../api.ts';
+import { useI18n } from '../../i18n.tsx';
+import { ErrorBox } from '../../ui.tsx';
+
+interface Bib {
+  title: string;
+  subtitle?: string;
+  responsibility?: string;
+  authors: string[];
+  publisher?: string;
+  place?: string;
+  year?: number;
+  edition?: string;
+  isbns: string[];
+  issns: string[];
+  language?: string;
+  format: string;
+  subjects: string[];
+  ddc?: string;
+  series?: string;
+  physical?: string;
+}
+interface Cluster {
+  id: number;
+  display: Bib;
+  recordCount: number;
+  holdingsCount: number;
+  availableCount: number;
+  holdings: Array<{
+    libraryCode: string;
+    libraryName: string;
+    copies: number;
+    available: number;
+    callNumbers: string[];
+  }>;
+  items: Array<{
+    id: number;
+    libraryCode: string;
+    barcode: string | null;
+    callNumber: string | null;
+    location: string | null;
+    status: string;
+    loanable: boolean;
+  }>;
+  members: Array<{
+    recordId: number;
+    libraryCode: string;
+    libraryName: string;
+    recordKey: string;
+    format: string;
+    bib: Bib;
+  }>;
+}
+
+export function CatalogRecordPage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const [c, setC] = useState<Cluster | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    setC(null);
+    api<Cluster>('GET', `/api/v1/catalog/clusters/${encodeURIComponent(id)}`).then(setC, setError);
+  }, [id]);
+
+  if (error && !c) return <ErrorBox error={error} />;
+  if (!c) return <p>{t('loading')}</p>;
+  const d = c.display;
+  const row = (label: string, value: string | number | undefined | null) =>
+    value === undefined || value === null || value === '' ? null : (
+      <>
+        <dt>{label}</dt>
+        <dd>{value}</dd>
+      </>
+    );
+
+  return (
+    <section>
+      <p>
+        <Link to="/catalog">‹ {t('navCatalog')}</Link>
+      </p>
+      <h1>
+        {d.title}
+        {d.subtitle ? `: ${d.subtitle}` : ''}
+      </h1>
+      <p className="meta">{d.responsibility ?? d.authors.join('; ')}</p>
+      <div className="two-col">
+        <div className="card">
+          <dl className="facts">
+            {row(t('publisher'), [d.place, d.publisher].filter(Boolean).join(': '))}
+            {row(t('year'), d.year)}
+            {row(t('edition'), d.edition)}
+            {row(t('formatLabel'), t(`format.${d.format}`))}
+            {row(t('languageLabel'), d.language)}
+            {row(t('physical'), d.physical)}
+            {row(t('series'), d.series)}
+            {row(t('isbn'), d.isbns.join(', '))}
+            {row(t('issn'), d.issns.join(', '))}
+            {row(t('callNumber'), d.ddc)}
+            {row(t('subjects'), d.subjects.join(' · '))}
+          </dl>
+        </div>
+        <div className="card" data-testid="holdings">
+          <h2>{t('holdings')}</h2>
+          <ul className="holdings">
+            {c.holdings.map((h) => (
+              <li key={h.libraryCode} className={h.available > 0 ? 'avail' : 'unavail'}>
+                <strong>{h.libraryName}</strong>: {h.available}/{h.copies} {t('available')}
+                {h.callNumbers.length ? <span className="muted"> · {h.callNumbers.join(', ')}</span> : null}
+              </li>
+            ))}
+          </ul>
+          {c.items.length ? (
+            <table className="list small">
+              <thead>
+                <tr>
+                  <th>{t('library')}</th>
+                  <th>{t('barcode')}</th>
+                  <th className="hide-narrow">{t('callNumber')}</th>
+                  <th>{t('status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.items.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.libraryCode}</td>
+                    <td>
+                      <code>{i.barcode ?? '—'}</code>
+                    </td>
+                    <td className="hide-narrow">{i.callNumber ?? '—'}</td>
+                    <td>{t(`itemStatus.${i.status}`)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </div>
+      </div>
+      <h2>
+        {t('sourceRecords')} ({c.members.length})
+      </h2>
+      <ul className="plain">
+        {c.members.map((m) => (
+          <li key={m.recordId}>
+            {m.libraryName} · <code>{m.recordKey}</code> · {m.format}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
