@@ -1,3 +1,4 @@
+import { catalogProtocolRoutes } from './catalog/protocol-routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
@@ -9,6 +10,9 @@ import { platformRoutes } from './platform/routes.ts';
 
 /** Every module's API routes, in dependency order. */
 export const apiModules = [platformRoutes, directoryRoutes, catalogRoutes];
+
+/** Protocol endpoints outside /api/v1. */
+export const rootModules = [catalogProtocolRoutes];
 
 export interface Simpul {
   app: App;
@@ -23,7 +27,7 @@ export async function createSimpul(
   const database = opts.database ?? (await openDatabase(config));
   if (opts.migrate !== false) await migrate(database);
   const ctx: AppContext = { database, config, protector: new Protector(config.secretKey) };
-  const app = await buildApp(ctx, { logger: opts.logger ?? false, modules: apiModules });
+  const app = await buildApp(ctx, { logger: opts.logger ?? false, modules: apiModules, rootModules });
   return {
     app,
     ctx,

@@ -75,6 +75,12 @@ export async function rebuildClusters(trx: Trx, clusterIds: number[]): Promise<v
   }
   const empty = clusterIds.filter((id) => !byCluster.has(id));
   if (empty.length) {
+    await trx
+      .insertInto('cluster_tombstones')
+      .columns(['cluster_id', 'library_ids'])
+      .expression((eb) => eb.selectFrom('clusters').select(['id', 'library_ids']).where('id', 'in', empty))
+      .onConflict((oc) => oc.column('cluster_id').doNothing())
+      .execute();
     await trx.updateTable('items').set({ cluster_id: null }).where('cluster_id', 'in', empty).execute();
     await trx.deleteFrom('clusters').where('id', 'in', empty).execute();
   }

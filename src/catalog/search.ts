@@ -30,7 +30,11 @@ export interface SearchRequest {
   sort?: 'relevance' | 'title' | 'year_desc' | 'year_asc' | undefined;
   page?: number | undefined;
   pageSize?: number | undefined;
+  /** Start at this many hits in, instead of a page (SRU's startRecord). */
+  offset?: number | undefined;
   facets?: boolean | undefined;
+  /** A query tree built elsewhere (CQL from SRU) instead of q and fields. */
+  query?: Query | undefined;
 }
 
 export interface Holding {
@@ -213,7 +217,8 @@ export function buildQuery(req: SearchRequest): Query {
 export async function search(db: Db, req: SearchRequest): Promise<SearchResult> {
   const page = Math.max(1, req.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, req.pageSize ?? 20));
-  const query = buildQuery(req);
+  const query = req.query ?? buildQuery(req);
+  const offset = req.offset ?? (page - 1) * pageSize;
   const filters = req.filters ?? {};
   const libIds = await libraryIdsFor(db, filters.library ?? []);
   const conds = [condition(query), ...filterConditions(filters, libIds)].filter(
@@ -247,9 +252,9 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
         ${rank} as rank, count(*) over () :: int as total
       from clusters c where ${where}
       order by ${order}
-      limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(db);
+      limit ${pageSize} offset ${offset}`.execute(db);
   let total = rows.rows[0]?.total ?? 0;
-  if (rows.rows.length === 0 && page > 1) {
+  if (rows.rows.length === 0 && offset > 0) {
     const c = await sql<{ n: number }>`select count(*)::int as n from clusters c where ${where}`.execute(db);
     total = c.rows[0]?.n ?? 0;
   }

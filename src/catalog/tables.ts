@@ -111,7 +111,14 @@ export interface ItemsTable {
   updated_at: Timestamp;
 }
 
+export interface ClusterTombstonesTable {
+  cluster_id: number;
+  library_ids: number[];
+  deleted_at: Timestamp;
+}
+
 export interface CatalogTables {
+  cluster_tombstones: ClusterTombstonesTable;
   catalog_sources: CatalogSourcesTable;
   import_batches: ImportBatchesTable;
   rejected_records: RejectedRecordsTable;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -94,6 +95,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<App
   app.decorateRequest('csrfToken', null);
 
   await app.register(cookie);
+  // OAI-PMH harvesters may POST their arguments as a form.
+  await app.register(formbody);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, context) => {
