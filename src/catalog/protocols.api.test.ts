@@ -1,48 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bib, libraryIds, load as loadInto } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
-import { ingestStream, type Matcher, type Parsed } from './ingest.ts';
 import type { Bib } from './types.ts';
 
-const matcher: Matcher = {
-  keys: (b) => [`t:${b.title.toLowerCase()}`],
-  compare: (a, b) =>
-    a.title.toLowerCase() === b.title.toLowerCase()
-      ? { decision: 'match', score: 1, reasons: ['same title'] }
-      : { decision: 'no-match', score: 0, reasons: [] },
-};
-const bib = (over: Partial<Bib>): Bib => ({
-  title: 'x',
-  authors: [],
-  isbns: [],
-  issns: [],
-  subjects: [],
-  format: 'book',
-  items: [],
-  ...over,
-});
-
 let s: TestSimpul;
+let lib: Record<string, number> = {};
 let base: string;
-const lib: Record<string, number> = {};
-
-async function load(code: string, bibs: Bib[]) {
-  const b = await s.ctx.database.db
-    .insertInto('import_batches')
-    .values({ library_id: lib[code] as number, kind: 'file', filename: 't' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  async function* gen(): AsyncIterable<Parsed> {
-    for (const x of bibs)
-      yield { ok: true, position: 'line 1', raw: Buffer.from(JSON.stringify(x)), format: 'csv', bib: x };
-  }
-  await ingestStream(
-    s.ctx.database.db,
-    { batchId: b.id, libraryId: lib[code] as number, sourceId: null },
-    gen(),
-    matcher,
-  );
-}
+const load = (code: string, bibs: Bib[]) => loadInto(s, lib[code] as number, bibs);
 
 const text = async (url: string) => {
   const r = await s.app.inject({ method: 'GET', url });
@@ -52,7 +17,7 @@ const text = async (url: string) => {
 
 beforeAll(async () => {
   s = await startTestSimpul();
-  for (const l of await s.ctx.database.db.selectFrom('libraries').select(['id', 'code']).execute()) lib[l.code] = l.id;
+  lib = await libraryIds(s);
   await load('BUNGHATTA', [
     bib({
       sourceId: 'h1',

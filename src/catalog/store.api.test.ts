@@ -1,56 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bib, libraryIds, titleMatcher as matcher, newBatch, parsed, stream } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
-import { ingestStream, type Matcher, type Parsed } from './ingest.ts';
+import { ingestStream } from './ingest.ts';
 import { search } from './search.ts';
-import type { Bib } from './types.ts';
-
-// A deliberately simple matcher: the store must work with any matcher.
-const matcher: Matcher = {
-  keys: (b) => [...b.isbns.map((i) => `isbn:${i.replace(/-/g, '')}`), `t:${b.title.toLowerCase()}`],
-  compare: (a, b) =>
-    a.title.toLowerCase() === b.title.toLowerCase() && (a.year ?? 0) === (b.year ?? 0)
-      ? { decision: 'match', score: 1, reasons: ['same title and year'] }
-      : { decision: 'no-match', score: 0, reasons: [] },
-};
-
-const bib = (over: Partial<Bib>): Bib => ({
-  title: 'Untitled',
-  authors: [],
-  isbns: [],
-  issns: [],
-  subjects: [],
-  format: 'book',
-  items: [],
-  ...over,
-});
-
-const rec = (b: Bib, position = 'line 1'): Parsed => ({
-  ok: true,
-  position,
-  raw: Buffer.from(JSON.stringify(b)),
-  format: 'csv',
-  bib: b,
-});
 
 let s: TestSimpul;
-const lib: Record<string, number> = {};
+let lib: Record<string, number> = {};
 
-async function batch(code: string): Promise<{ batchId: number; libraryId: number; sourceId: null }> {
-  const row = await s.ctx.database.db
-    .insertInto('import_batches')
-    .values({ library_id: lib[code] as number, kind: 'file', filename: 't' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { batchId: row.id, libraryId: lib[code] as number, sourceId: null };
-}
-
-async function* gen(list: Parsed[]) {
-  yield* list;
-}
+const batch = (code: string) => newBatch(s, lib[code] as number);
+const rec = parsed;
+const gen = stream;
 
 beforeAll(async () => {
   s = await startTestSimpul();
-  for (const l of await s.ctx.database.db.selectFrom('libraries').select(['id', 'code']).execute()) lib[l.code] = l.id;
+  lib = await libraryIds(s);
 });
 afterAll(async () => s?.stop());
 

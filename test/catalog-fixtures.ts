@@ -1,0 +1,62 @@
+import { ingestStream, type Matcher, type Parsed } from '../src/catalog/ingest.ts';
+import type { Bib } from '../src/catalog/types.ts';
+import type { TestSimpul } from './support.ts';
+
+/** A deliberately plain matcher (same title, and same year when both have one): the store must work with any. */
+export const titleMatcher: Matcher = {
+  keys: (b) => [`t:${b.title.toLowerCase()}`, ...b.isbns.map((i) => `isbn:${i.replace(/-/g, '')}`)],
+  compare: (a, b) =>
+    a.title.toLowerCase() === b.title.toLowerCase() &&
+    (a.year === undefined || b.year === undefined || a.year === b.year)
+      ? { decision: 'match', score: 1, reasons: ['same title'] }
+      : { decision: 'no-match', score: 0, reasons: [] },
+};
+
+export const bib = (over: Partial<Bib>): Bib => ({
+  title: 'Untitled',
+  authors: [],
+  isbns: [],
+  issns: [],
+  subjects: [],
+  format: 'book',
+  items: [],
+  ...over,
+});
+
+export const parsed = (b: Bib, position = 'line 1'): Parsed => ({
+  ok: true,
+  position,
+  raw: Buffer.from(JSON.stringify(b)),
+  format: 'csv',
+  bib: b,
+});
+
+export async function* stream(list: Parsed[]): AsyncIterable<Parsed> {
+  yield* list;
+}
+
+export async function libraryIds(s: TestSimpul): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const l of await s.ctx.database.db.selectFrom('libraries').select(['id', 'code']).execute()) out[l.code] = l.id;
+  return out;
+}
+
+export async function newBatch(s: TestSimpul, libraryId: number) {
+  const row = await s.ctx.database.db
+    .insertInto('import_batches')
+    .values({ library_id: libraryId, kind: 'file', filename: 'test' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { batchId: row.id, libraryId, sourceId: null };
+}
+
+/** Ingests bibs for a library as one file batch, through the real store. */
+export async function load(
+  s: TestSimpul,
+  libraryId: number,
+  items: Array<Bib | Parsed>,
+  matcher: Matcher = titleMatcher,
+) {
+  const list = items.map((x) => ('ok' in x ? x : parsed(x)));
+  return ingestStream(s.ctx.database.db, await newBatch(s, libraryId), stream(list), matcher);
+}
