@@ -64,67 +64,10 @@ export interface Page<T> {
   pageSize: number;
 }
 
-export interface Library {
-  id: number;
-  code: string;
-  name: string;
-  type: string;
-  networkId: number;
-  networkCode: string;
-  regionCode: string | null;
-  regionName: string | null;
-  provinceName: string | null;
-  parentInstitution: string | null;
-  parentLibraryId: number | null;
-  parentLibraryName: string | null;
-  signsOwnAgreements: boolean;
-  address: string | null;
-  phone: string | null;
-  email: string | null;
-  website: string | null;
-  openingHours: Record<string, string>;
-  services: string[];
-  lendingPaused: boolean;
-  illCapacity: number;
-  active: boolean;
-}
-
-export interface Patron {
-  id: number;
-  libraryId: number;
-  libraryCode: string;
-  libraryName: string;
-  memberNumber: string;
-  fullName: string;
-  nikMasked: string | null;
-  domicileRegionCode: string | null;
-  domicileRegionName: string | null;
-  category: string;
-  institutionName: string | null;
-  email: string | null;
-  phone: string | null;
-  status: string;
-  membershipExpiresOn: string | null;
-}
-
-export interface PatronDetail extends Patron {
-  address: string | null;
-  enrolmentProofs: Array<{
-    id: number;
-    institutionName: string | null;
-    documentRef: string | null;
-    validFrom: string;
-    validUntil: string;
-  }>;
-}
-
-export interface Eligibility {
-  libraryId: number;
-  date: string;
-  privileges: Record<string, boolean>;
-  rules: Array<{ ruleId: number; name: string; met: boolean; grants: string[]; reasons: Bilingual[] }>;
-  summary: Bilingual;
-}
+// The server's own types: one definition for both sides of the API.
+export type { EligibilityAnswer as Eligibility } from '../../src/directory/eligibility.ts';
+export type { Library } from '../../src/directory/libraries.ts';
+export type { Patron, PatronDetail } from '../../src/directory/patrons.ts';
 
 export interface Region {
   code: string;
