@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db.ts';
 import { NotFound } from '../platform/errors.ts';
+import { compare } from './match.ts';
 import { holdingsOf } from './search.ts';
 import type { Bib } from './types.ts';
 
@@ -13,6 +14,8 @@ export interface ClusterMember {
   format: string;
   bib: Bib;
   updatedAt: string;
+  /** Why the matcher puts this record with the first one (empty for the first). */
+  matchReasons: string[];
 }
 
 export async function getCluster(db: Db, id: number) {
@@ -59,7 +62,8 @@ export async function getCluster(db: Db, id: number) {
       loanable: i.loanable,
     })),
     members: members.map(
-      (m): ClusterMember => ({
+      (m, i): ClusterMember => ({
+        matchReasons: i === 0 || !members[0] ? [] : compare(members[0].bib, m.bib).reasons,
         recordId: m.id,
         libraryId: m.library_id,
         libraryCode: m.code,

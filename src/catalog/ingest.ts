@@ -25,7 +25,12 @@ export interface MatchVerdict {
 export interface Matcher {
   keys(bib: Bib): string[];
   compare(a: Bib, b: Bib): MatchVerdict;
+  /** A hard reason two records cannot share a cluster; checked against every member before joining. */
+  conflict?(a: Bib, b: Bib): string | undefined;
 }
+
+// A key shared by more records than this (a very common title) finds candidates only among the first ones.
+const MAX_CANDIDATES_PER_KEY = 200;
 
 export interface BatchCounts {
   read: number;
@@ -292,7 +297,7 @@ async function assignClusters(
   const byKey = new Map<string, Candidate[]>();
   for (const c of candidates as Array<Candidate & { key: string }>) {
     const list = byKey.get(c.key) ?? [];
-    list.push(c);
+    if (list.length < MAX_CANDIDATES_PER_KEY) list.push(c);
     byKey.set(c.key, list);
   }
   // Which libraries each candidate cluster already holds, to keep one record per library per cluster.
@@ -300,11 +305,18 @@ async function assignClusters(
   const members = clusterIds.length
     ? await trx
         .selectFrom('source_records')
-        .select(['cluster_id', 'library_id', 'id'])
+        .select(['cluster_id', 'library_id', 'id', 'bib'])
         .where('cluster_id', 'in', clusterIds)
         .where('deleted', '=', false)
         .execute()
     : [];
+  const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
+  for (const m of members) {
+    if (m.cluster_id === null) continue;
+    const list = bibsIn.get(m.cluster_id) ?? [];
+    list.push({ id: m.id, bib: m.bib });
+    bibsIn.set(m.cluster_id, list);
+  }
   const libsIn = new Map<number, Map<number, number>>();
   for (const m of members) {
     if (m.cluster_id === null) continue;
@@ -327,6 +339,10 @@ async function assignClusters(
         if (holder !== undefined && holder !== c.id) continue;
         const verdict = matcher.compare(c.rec.bib, cand.bib);
         if (verdict.decision !== 'match') continue;
+        // Matching one member is not enough if another member rules the record out (no chaining).
+        const conflict = matcher.conflict;
+        if (conflict && (bibsIn.get(cand.cluster_id) ?? []).some((m) => m.id !== c.id && conflict(c.rec.bib, m.bib)))
+          continue;
         if (!best || verdict.score > best.score) best = { cluster: cand.cluster_id, score: verdict.score };
       }
     }
@@ -353,6 +369,9 @@ async function assignClusters(
     const map = libsIn.get(target) ?? new Map<number, number>();
     map.set(libraryId, c.id);
     libsIn.set(target, map);
+    const list = bibsIn.get(target) ?? [];
+    list.push({ id: c.id, bib: c.rec.bib });
+    bibsIn.set(target, list);
   }
   return { matched, touched: [...touched] };
 }

@@ -724,4 +724,5 @@ export function compare(a: Bib, b: Bib, opts: CompareOptions = {}): MatchVerdict
 export const catalogMatcher = {
   keys: matchKeys,
   compare: (a: Bib, b: Bib): MatchVerdict => compare(a, b),
+  conflict: (a: Bib, b: Bib): string | undefined => conflict(a, b),
 };

@@ -1,3 +1,4 @@
+import { normalizeIsbn, normalizeIssn } from './isbn.ts';
 import { fold, withModernSpelling } from './search-text.ts';
 import type { Bib } from './types.ts';
 
@@ -20,22 +21,20 @@ export interface IndexDocument {
   publisherKey: string | null;
 }
 
-/** Digits (and a final X) only; ISBN-10s also as their ISBN-13, so either form finds the book. */
+/**
+ * An ISBN as searched: its ISBN-13 when valid (so 10 and 13 digit forms meet),
+ * else its bare digits, because records with a wrong check digit are common
+ * and must still be found by what is printed on them.
+ */
 export function isbnKeys(raw: string): string[] {
-  const s = raw.toUpperCase().replace(/[^0-9X]/g, '');
-  if (/^\d{13}$/.test(s)) return [s];
-  if (/^\d{9}[\dX]$/.test(s)) {
-    const core = `978${s.slice(0, 9)}`;
-    let sum = 0;
-    for (let i = 0; i < 12; i++) sum += Number(core[i]) * (i % 2 === 0 ? 1 : 3);
-    return [s, `${core}${(10 - (sum % 10)) % 10}`];
-  }
-  return s.length >= 8 ? [s] : [];
+  const valid = normalizeIsbn(raw);
+  if (valid) return [valid];
+  const digits = raw.toUpperCase().replace(/[^0-9X]/g, '');
+  return digits.length >= 10 ? [digits] : [];
 }
 
 export function issnKey(raw: string): string | null {
-  const s = raw.toUpperCase().replace(/[^0-9X]/g, '');
-  return /^\d{7}[\dX]$/.test(s) ? s : null;
+  return normalizeIssn(raw) ?? null;
 }
 
 export function indexDocument(display: Bib, members: Bib[]): IndexDocument {

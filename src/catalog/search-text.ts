@@ -1,3 +1,5 @@
+import { spellingKey } from './spelling.ts';
+
 /**
  * How words are folded for search, the same way when indexing and when
  * querying: lower case, no diacritics, letters and digits only.
@@ -17,18 +19,13 @@ export function words(s: string): string[] {
 }
 
 /**
- * Old Indonesian spellings (before 1972, and the van Ophuijsen "oe"): a word
- * also stands for its modern form, Soekarno -> sukarno, Djakarta -> jakarta.
+ * A word also stands for its spelling key, in which the old Indonesian
+ * spellings meet the modern ones (Soekarno/Sukarno, Djakarta/Jakarta,
+ * rakjat/rakyat): see spelling.ts.
  */
 export function spellingVariants(word: string): string[] {
-  const modern = word
-    .replace(/oe/g, 'u')
-    .replace(/dj/g, 'j')
-    .replace(/tj/g, 'c')
-    .replace(/nj/g, 'ny')
-    .replace(/sj/g, 'sy')
-    .replace(/ch/g, 'kh');
-  return modern === word ? [word] : [word, modern];
+  const key = spellingKey(word);
+  return key === word ? [word] : [word, key];
 }
 
 /** The text with each old-spelling word followed by its modern form, for indexing. */

@@ -51,6 +51,7 @@ interface Cluster {
     recordKey: string;
     format: string;
     bib: Bib;
+    matchReasons: string[];
   }>;
 }
 
@@ -145,6 +146,11 @@ export function CatalogRecordPage() {
         {c.members.map((m) => (
           <li key={m.recordId}>
             {m.libraryName} · <code>{m.recordKey}</code> · {m.format}
+            {m.matchReasons.length ? (
+              <div className="muted small">
+                {t('matchedBecause')}: {m.matchReasons.join('; ')}
+              </div>
+            ) : null}
           </li>
         ))}
       </ul>
