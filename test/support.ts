@@ -57,13 +57,16 @@ export interface Agent {
   delete<T = any>(url: string): Promise<Reply<T>>;
 }
 
-export async function startTestSimpul(opts: { seed?: boolean; loginMax?: number } = {}): Promise<TestSimpul> {
+/** seed: the demo network (default on); demoCatalog: its holdings too (default off, so catalog tests start empty). */
+export async function startTestSimpul(
+  opts: { seed?: boolean; demoCatalog?: boolean; loginMax?: number } = {},
+): Promise<TestSimpul> {
   const { database, drop } = await freshDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'simpul-test-'));
   const config = loadConfig(process.env, { dataDir, secretKey: randomBytes(32) });
   config.loginRateLimit = { max: opts.loginMax ?? 1000, windowMs: 60_000 };
   const simpul = await createSimpul({ config, database });
-  if (opts.seed !== false) await seedDemo(database.db, simpul.ctx.protector);
+  if (opts.seed !== false) await seedDemo(database.db, simpul.ctx.protector, { catalog: opts.demoCatalog ?? false });
 
   const agent = (cookie?: string, csrf?: string): Agent => {
     const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {

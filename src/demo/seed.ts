@@ -1,9 +1,12 @@
+import { ingestStream, type Parsed } from '../catalog/ingest.ts';
+import { catalogMatcher } from '../catalog/match.ts';
 import { systemActor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import { hashPassword } from '../platform/auth.ts';
 import type { Db } from '../platform/db.ts';
 import type { Protector } from '../platform/protect.ts';
 import type { LibraryType, PatronCategory, Role } from '../platform/schema.ts';
+import { demoCatalog } from './catalog.ts';
 
 /**
  * The demo network: West Sumatra libraries drawn from the cases in the studies
@@ -404,7 +407,7 @@ export async function isSeeded(db: Db): Promise<boolean> {
 }
 
 /** Idempotent: does nothing when the database already has a network. */
-export async function seedDemo(db: Db, protector: Protector): Promise<boolean> {
+export async function seedDemo(db: Db, protector: Protector, opts: { catalog?: boolean } = {}): Promise<boolean> {
   if (await isSeeded(db)) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const actor = systemActor('seed-demo');
@@ -562,7 +565,42 @@ export async function seedDemo(db: Db, protector: Protector): Promise<boolean> {
       after: { libraries: LIBRARIES.length, staff: STAFF.length, patrons: PATRONS.length },
     });
   });
+  if (opts.catalog !== false) await seedDemoCatalog(db);
   return true;
+}
+
+/** The demo holdings go through the real ingest, so the union catalog shows real clusters. */
+async function seedDemoCatalog(db: Db): Promise<void> {
+  const libs = new Map((await db.selectFrom('libraries').select(['id', 'code']).execute()).map((l) => [l.code, l.id]));
+  for (const { library, records } of demoCatalog()) {
+    const libraryId = libs.get(library);
+    if (libraryId === undefined) continue;
+    const batch = await db
+      .insertInto('import_batches')
+      .values({
+        library_id: libraryId,
+        kind: 'file',
+        filename: 'demo-katalog.json',
+        format: 'demo',
+        status: 'running',
+        started_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    async function* parsed(): AsyncIterable<Parsed> {
+      let n = 0;
+      for (const bib of records) {
+        n++;
+        yield { ok: true, position: `record ${n}`, raw: Buffer.from(JSON.stringify(bib)), format: 'demo', bib };
+      }
+    }
+    await ingestStream(db, { batchId: batch.id, libraryId, sourceId: null }, parsed(), catalogMatcher);
+    await db
+      .updateTable('import_batches')
+      .set({ status: 'done', finished_at: new Date() })
+      .where('id', '=', batch.id)
+      .execute();
+  }
 }
 
 export const demoLogins = STAFF.map((s) => ({ username: s.username, library: s.library, role: s.role }));

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSimpul, type TestSimpul } from '../test/support.ts';
+import { launchBrowser } from './browser.ts';
+
+let s: TestSimpul;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
+    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
+  }
+  s = await startTestSimpul({ demoCatalog: true });
+  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+describe('public union catalog', () => {
+  it('finds a title by its old spelling, narrows by facet, and shows holding libraries with availability', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/catalog`);
+    await page.getByRole('searchbox').fill('sukarno penyambung lidah rakyat');
+    await page.getByRole('button', { name: 'Cari', exact: true }).click();
+    await expect.poll(() => page.locator('ol.hitlist > li').count()).toBe(1);
+    const hit = page.locator('ol.hitlist > li').first();
+    expect(await hit.textContent()).toContain('Perpustakaan Nasional Republik Indonesia');
+
+    await page.getByRole('searchbox').fill('hamka');
+    await page.getByRole('button', { name: 'Cari', exact: true }).click();
+    await expect.poll(() => page.locator('ol.hitlist > li').count()).toBe(3);
+    await page.getByRole('button', { name: /Perpustakaan UIN Mahmud Yunus Batusangkar/ }).click();
+    await expect.poll(() => page.locator('ol.hitlist > li').count()).toBe(3);
+    await page.getByRole('button', { name: /Perpustakaan Umum Daerah Kota Payakumbuh/ }).click();
+    await expect.poll(() => page.locator('ol.hitlist > li').count()).toBe(2);
+
+    await page.getByRole('link', { name: 'Tenggelamnya Kapal Van der Wijck' }).click();
+    const holdings = page.getByTestId('holdings');
+    await expect.poll(() => holdings.textContent()).toContain('UPT Perpustakaan Proklamator Bung Hatta');
+    expect(await holdings.textContent()).toMatch(/\d\/\d tersedia/);
+    expect(await page.getByText('Cantuman sumber (5)').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'EN' }).click();
+    await expect.poll(() => holdings.textContent()).toContain('Holding libraries and availability');
+    await page.close();
+  });
+});
