@@ -28,6 +28,7 @@ program
     let seeded = false;
     if (opts.seedDemo) seeded = await seedDemo(simpul.ctx.database.db, simpul.ctx.protector);
     const address = await simpul.app.listen({ port: config.port, host: config.host });
+    simpul.jobs.start();
     const where = config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
     console.log(`\nSimpul is running at ${address.replace('127.0.0.1', 'localhost')}  (database: ${where})`);
     console.log(`API documentation: ${address}/api/docs`);

@@ -1,15 +1,19 @@
+import { catalogImportRoutes, catalogSourceRoutes } from './catalog/import-routes.ts';
+import { registerCatalogJobs } from './catalog/jobs.ts';
+import { catalogMatcher } from './catalog/match.ts';
 import { catalogProtocolRoutes } from './catalog/protocol-routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db.ts';
 import { type App, type AppContext, buildApp } from './platform/http.ts';
+import { JobRunner } from './platform/jobs.ts';
 import { migrate } from './platform/migrate.ts';
 import { Protector } from './platform/protect.ts';
 import { platformRoutes } from './platform/routes.ts';
 
 /** Every module's API routes, in dependency order. */
-export const apiModules = [platformRoutes, directoryRoutes, catalogRoutes];
+export const apiModules = [platformRoutes, directoryRoutes, catalogRoutes, catalogImportRoutes, catalogSourceRoutes];
 
 /** Protocol endpoints outside /api/v1. */
 export const rootModules = [catalogProtocolRoutes];
@@ -17,6 +21,8 @@ export const rootModules = [catalogProtocolRoutes];
 export interface Simpul {
   app: App;
   ctx: AppContext;
+  /** Background work; `serve` starts it, tests drain it by hand. */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -28,10 +34,14 @@ export async function createSimpul(
   if (opts.migrate !== false) await migrate(database);
   const ctx: AppContext = { database, config, protector: new Protector(config.secretKey) };
   const app = await buildApp(ctx, { logger: opts.logger ?? false, modules: apiModules, rootModules });
+  const jobs = new JobRunner(database.db, { log: (m) => app.log.warn(m) });
+  registerCatalogJobs(jobs, database.db, catalogMatcher);
   return {
     app,
     ctx,
+    jobs,
     async close() {
+      await jobs.stop();
       await app.close();
       await database.close();
     },

@@ -3,9 +3,9 @@ import type { App } from '../platform/http.ts';
 import { bibToMarc } from './bib-to-marc.ts';
 import { oaiRespond } from './oai-provider.ts';
 import { explain, type MarcXmlWriter, searchRetrieve } from './sru.ts';
-import { marcToXml } from './xml-out.ts';
+import { toMarcXml } from './marc/serialize.ts';
 
-const marcxml: MarcXmlWriter = (bib, id) => marcToXml(bibToMarc(bib, `simpul-${id}`));
+const marcxml: MarcXmlWriter = (bib, id) => toMarcXml(bibToMarc(bib, `simpul-${id}`), { namespace: true });
 
 function baseUrl(req: { protocol: string; hostname: string; url: string }, path: string): string {
   return `${req.protocol}://${req.hostname}${path}`;

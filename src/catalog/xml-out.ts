@@ -1,4 +1,4 @@
-import { type Bib, isControlField, type MarcRecord } from './types.ts';
+import type { Bib } from './types.ts';
 
 // XML 1.0 forbids most control characters even when escaped; real records carry them.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
@@ -48,19 +48,4 @@ export function bibToOaiDc(b: Bib, identifiers: string[] = []): string {
     ...(b.notes ?? []).map((n) => el('dc:description', n)),
   ];
   return `<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd">${parts.join('')}</oai_dc:dc>`;
-}
-
-/** MARCXML (MARC21 slim) of one record. */
-export function marcToXml(r: MarcRecord, namespace = true): string {
-  const ns = namespace ? ' xmlns="http://www.loc.gov/MARC21/slim"' : '';
-  const fields = r.fields
-    .map((f) =>
-      isControlField(f)
-        ? `<controlfield tag="${esc(f.tag)}">${esc(f.value)}</controlfield>`
-        : `<datafield tag="${esc(f.tag)}" ind1="${esc(f.ind1)}" ind2="${esc(f.ind2)}">${f.subfields
-            .map((s) => `<subfield code="${esc(s.code)}">${esc(s.value)}</subfield>`)
-            .join('')}</datafield>`,
-    )
-    .join('');
-  return `<record${ns}><leader>${esc(r.leader)}</leader>${fields}</record>`;
 }

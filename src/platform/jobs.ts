@@ -64,6 +64,20 @@ export class JobRunner {
     return this;
   }
 
+  readonly #periodic: Array<() => Promise<unknown>> = [];
+
+  /** Work to do on every tick before draining, such as enqueueing scheduled harvests. */
+  every(tick: () => Promise<unknown>): this {
+    this.#periodic.push(tick);
+    return this;
+  }
+
+  /** One tick: periodic work, then every due job. */
+  async tick(limit = 50): Promise<number> {
+    for (const p of this.#periodic) await p();
+    return this.drain(limit);
+  }
+
   /** Claims and runs due jobs until none is left; returns how many ran. */
   async drain(limit = 1000): Promise<number> {
     let n = 0;
@@ -146,7 +160,7 @@ export class JobRunner {
       if (this.#running || this.#stopped) return;
       this.#running = true;
       try {
-        await this.drain(50);
+        await this.tick();
       } catch (err) {
         this.opts.log?.(`job runner: ${err instanceof Error ? err.message : String(err)}`);
       } finally {

@@ -1,0 +1,183 @@
+import { readBibsCsv, type SpreadsheetMapping } from './formats/csv.ts';
+import { dcToBib } from './formats/dc.ts';
+import { detectFormat, SNIFF_BYTES } from './formats/detect.ts';
+import { MODS_NS, modsToBib } from './formats/mods.ts';
+import type { Parsed } from './ingest.ts';
+import { readIso2709 } from './marc/iso2709.ts';
+import { marcToBib } from './marc/marc-to-bib.ts';
+import { parseMarcXmlString } from './marc/marcxml.ts';
+import type { Bib } from './types.ts';
+import { XmlFileError, xmlRecords } from './xml-records.ts';
+
+/**
+ * Any catalogue file into parsed records, streaming: the format is named or
+ * sniffed from the first bytes, each record comes with its position in the
+ * file, and a bad record becomes a rejection with its reason instead of an
+ * error that stops the file.
+ */
+
+export const FORMAT_NAMES = ['iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'csv'] as const;
+export type FormatName = (typeof FORMAT_NAMES)[number];
+
+const MARC_NS = 'http://www.loc.gov/MARC21/slim';
+const OAI_DC_NS = 'http://www.openarchives.org/OAI/2.0/oai_dc/';
+
+export class UnknownFormatError extends Error {}
+
+/** Reads the first bytes for sniffing and hands back a stream that still starts at byte 0. */
+async function peek(
+  source: AsyncIterable<Uint8Array>,
+): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
+  const it = source[Symbol.asyncIterator]();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  while (size < SNIFF_BYTES) {
+    const n = await it.next();
+    if (n.done) {
+      done = true;
+      break;
+    }
+    parts.push(n.value);
+    size += n.value.length;
+  }
+  const head = Buffer.concat(parts);
+  async function* rest() {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  }
+  return { head: head.subarray(0, SNIFF_BYTES), stream: rest() };
+}
+
+export function formatOf(head: Uint8Array): FormatName {
+  const d = detectFormat(head);
+  switch (d.kind) {
+    case 'iso2709':
+      return 'iso2709';
+    case 'marcxml':
+      return 'marcxml';
+    case 'mods':
+      return 'mods';
+    case 'oai_dc':
+      return 'oai_dc';
+    case 'oai-pmh':
+      if (d.metadataPrefix === 'marc21' || d.metadataPrefix === 'marcxml') return 'marcxml';
+      if (d.metadataPrefix === 'mods') return 'mods';
+      if (d.metadataPrefix === 'oai_dc') return 'oai_dc';
+      throw new UnknownFormatError(`OAI-PMH file with metadata ${d.metadataPrefix ?? 'unknown'}: ${d.reason}`);
+    case 'csv':
+      return 'slims_csv';
+    default:
+      throw new UnknownFormatError(d.reason);
+  }
+}
+
+/** One metadata record as harvested (marc21, oai_dc or mods XML) into a Bib. */
+export function parseMetadata(prefix: string, xml: string): Bib {
+  switch (prefix) {
+    case 'marc21':
+    case 'marcxml':
+      return marcToBib(parseMarcXmlString(xml));
+    case 'oai_dc':
+      return dcToBib(xml);
+    case 'mods':
+      return modsToBib(xml);
+    default:
+      throw new Error(`metadata format ${prefix} is not supported`);
+  }
+}
+
+export async function* parseFile(
+  source: AsyncIterable<Uint8Array>,
+  format: FormatName | undefined,
+  onFormat: (format: FormatName) => Promise<void> | void = () => {},
+  options: { mapping?: SpreadsheetMapping } = {},
+): AsyncGenerator<Parsed> {
+  const { head, stream } = await peek(source);
+  const fmt = format ?? formatOf(head);
+  await onFormat(fmt);
+  switch (fmt) {
+    case 'iso2709':
+      for await (const r of readIso2709(stream)) {
+        if (r.ok) {
+          try {
+            yield { ok: true, position: `byte ${r.offset}`, raw: r.raw, format: 'marc21', bib: marcToBib(r.record) };
+          } catch (e) {
+            yield { ok: false, position: `byte ${r.offset}`, reason: e instanceof Error ? e.message : String(e) };
+          }
+        } else {
+          yield {
+            ok: false,
+            position: `byte ${r.offset}`,
+            reason: r.reason,
+            ...(r.raw ? { excerpt: r.raw.subarray(0, 200).toString('latin1') } : {}),
+          };
+        }
+      }
+      return;
+    case 'marcxml':
+      yield* xmlFile(stream, (t) => t.local === 'record' && (t.uri === MARC_NS || t.uri === ''), 'marcxml');
+      return;
+    case 'mods':
+      yield* xmlFile(stream, (t) => t.local === 'mods' && t.uri === MODS_NS, 'mods');
+      return;
+    case 'oai_dc':
+      yield* xmlFile(stream, (t) => t.local === 'dc' && t.uri === OAI_DC_NS, 'oai_dc');
+      return;
+    case 'slims_csv':
+    case 'csv': {
+      const mapping = fmt === 'slims_csv' ? 'slims' : options.mapping;
+      if (!mapping) throw new UnknownFormatError('a CSV file needs a column mapping');
+      for await (const row of readBibsCsv(stream, mapping)) {
+        const position = `line ${row.line}`;
+        if (row.ok) yield { ok: true, position, raw: Buffer.from(JSON.stringify(row.bib)), format: fmt, bib: row.bib };
+        else yield { ok: false, position, reason: row.reason };
+      }
+      return;
+    }
+  }
+}
+
+async function* xmlFile(
+  stream: AsyncIterable<Uint8Array>,
+  isRecord: (t: { local: string; uri: string }) => boolean,
+  format: 'marcxml' | 'mods' | 'oai_dc',
+): AsyncGenerator<Parsed> {
+  try {
+    for await (const rec of xmlRecords(stream, isRecord)) {
+      const position = `record ${rec.index} (line ${rec.line})`;
+      try {
+        yield {
+          ok: true,
+          position,
+          raw: Buffer.from(rec.xml),
+          format,
+          bib: parseMetadata(format === 'marcxml' ? 'marc21' : format, rec.xml),
+        };
+      } catch (e) {
+        yield {
+          ok: false,
+          position,
+          reason: e instanceof Error ? e.message : String(e),
+          excerpt: rec.xml.slice(0, 300),
+        };
+      }
+    }
+  } catch (e) {
+    // A file that stops being well-formed XML cannot be read past that point: say where.
+    if (e instanceof XmlFileError) {
+      yield {
+        ok: false,
+        position: `line ${e.line}`,
+        reason: `XML is not well-formed: ${e.message}; the rest of the file was not read`,
+      };
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,229 @@
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { getLibrary } from '../directory/libraries.ts';
+import { type Actor, assertActFor } from '../platform/actor.ts';
+import { audit } from '../platform/audit.ts';
+import type { Db } from '../platform/db.ts';
+import { Conflict, NotFound } from '../platform/errors.ts';
+import { type Page, type PageParams, pageOf } from '../platform/paging.ts';
+import { type BatchCounts, ingestStream, type Matcher } from './ingest.ts';
+import { type FormatName, parseFile } from './parse.ts';
+
+export interface Batch {
+  id: number;
+  libraryId: number;
+  libraryCode: string;
+  kind: 'file' | 'harvest';
+  filename: string | null;
+  format: string | null;
+  status: string;
+  bytesTotal: number | null;
+  bytesRead: number;
+  counts: BatchCounts;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+function batchQuery(db: Db) {
+  return db
+    .selectFrom('import_batches as b')
+    .innerJoin('libraries as l', 'l.id', 'b.library_id')
+    .select([
+      'b.id',
+      'b.library_id',
+      'l.code',
+      'l.network_id',
+      'b.kind',
+      'b.filename',
+      'b.format',
+      'b.status',
+      'b.bytes_total',
+      'b.bytes_read',
+      'b.n_read',
+      'b.n_added',
+      'b.n_updated',
+      'b.n_unchanged',
+      'b.n_deleted',
+      'b.n_matched',
+      'b.n_rejected',
+      'b.error',
+      'b.created_at',
+      'b.started_at',
+      'b.finished_at',
+    ]);
+}
+
+type BatchRow = Awaited<ReturnType<ReturnType<typeof batchQuery>['executeTakeFirstOrThrow']>>;
+
+const presentBatch = (r: BatchRow): Batch => ({
+  id: r.id,
+  libraryId: r.library_id,
+  libraryCode: r.code,
+  kind: r.kind,
+  filename: r.filename,
+  format: r.format,
+  status: r.status,
+  bytesTotal: r.bytes_total,
+  bytesRead: r.bytes_read,
+  counts: {
+    read: r.n_read,
+    added: r.n_added,
+    updated: r.n_updated,
+    unchanged: r.n_unchanged,
+    deleted: r.n_deleted,
+    matched: r.n_matched,
+    rejected: r.n_rejected,
+  },
+  error: r.error,
+  createdAt: r.created_at.toISOString(),
+  startedAt: r.started_at?.toISOString() ?? null,
+  finishedAt: r.finished_at?.toISOString() ?? null,
+});
+
+export async function getBatch(db: Db, actor: Actor, id: number): Promise<Batch> {
+  const row = await batchQuery(db).where('b.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('batch');
+  assertActFor(actor, { id: row.library_id, network_id: row.network_id });
+  return presentBatch(row);
+}
+
+export async function listBatches(db: Db, actor: Actor, libraryRef: string, p: PageParams): Promise<Page<Batch>> {
+  const lib = await getLibrary(db, libraryRef);
+  assertActFor(actor, { id: lib.id, network_id: lib.networkId });
+  const { page, pageSize, offset } = pageOf(p);
+  const q = batchQuery(db).where('b.library_id', '=', lib.id);
+  const [rows, count] = await Promise.all([
+    q.orderBy('b.id', 'desc').limit(pageSize).offset(offset).execute(),
+    db
+      .selectFrom('import_batches')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('library_id', '=', lib.id)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(presentBatch), total: Number(count.n), page, pageSize };
+}
+
+export async function rejectedOf(db: Db, actor: Actor, batchId: number, p: PageParams) {
+  await getBatch(db, actor, batchId);
+  const { page, pageSize, offset } = pageOf(p);
+  const [rows, count] = await Promise.all([
+    db
+      .selectFrom('rejected_records')
+      .select(['position', 'reason', 'excerpt'])
+      .where('batch_id', '=', batchId)
+      .orderBy('id')
+      .limit(pageSize)
+      .offset(offset)
+      .execute(),
+    db
+      .selectFrom('rejected_records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('batch_id', '=', batchId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows, total: Number(count.n), page, pageSize };
+}
+
+export function uploadDir(dataDir: string): string {
+  const dir = path.join(dataDir, 'uploads');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Step one of a file import: a batch row, before the bytes arrive. */
+export async function createFileBatch(
+  db: Db,
+  actor: Actor,
+  libraryRef: string,
+  input: { filename: string; format?: FormatName | undefined },
+): Promise<Batch> {
+  const lib = await getLibrary(db, libraryRef);
+  assertActFor(actor, { id: lib.id, network_id: lib.networkId });
+  const id = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('import_batches')
+      .values({
+        library_id: lib.id,
+        kind: 'file',
+        filename: input.filename.slice(0, 300),
+        format: input.format ?? null,
+        created_by: actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, actor, {
+      action: 'create',
+      entity: 'import_batch',
+      entityId: row.id,
+      libraryId: lib.id,
+      after: { filename: input.filename, format: input.format ?? 'auto' },
+    });
+    return row.id;
+  });
+  return getBatch(db, actor, id);
+}
+
+/**
+ * Runs a stored upload through parse and ingest. Called by the job queue (or
+ * directly by the CLI); a failure marks the batch failed with the reason and
+ * keeps whatever chunks were already committed.
+ */
+export async function runFileBatch(
+  db: Db,
+  batchId: number,
+  file: string,
+  matcher: Matcher,
+  opts: { removeFile?: boolean; onProgress?: (b: { bytesRead: number; counts: BatchCounts }) => void } = {},
+): Promise<BatchCounts> {
+  const batch = await db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+  if (!batch) throw new NotFound('batch');
+  if (batch.status === 'done')
+    throw new Conflict('batch_done', { id: 'Impor ini sudah selesai', en: 'This import has finished' });
+  const size = statSync(file).size;
+  await db
+    .updateTable('import_batches')
+    .set({ status: 'running', started_at: new Date(), bytes_total: size })
+    .where('id', '=', batchId)
+    .execute();
+  let bytesRead = 0;
+  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  stream.on('data', (chunk) => {
+    bytesRead += chunk.length;
+  });
+  try {
+    const parsed = parseFile(stream, (batch.format as FormatName | null) ?? undefined, async (format) => {
+      await db.updateTable('import_batches').set({ format }).where('id', '=', batchId).execute();
+    });
+    const counts = await ingestStream(
+      db,
+      { batchId, libraryId: batch.library_id, sourceId: batch.source_id },
+      parsed,
+      matcher,
+      {
+        onChunk: async (c) => {
+          await db.updateTable('import_batches').set({ bytes_read: bytesRead }).where('id', '=', batchId).execute();
+          opts.onProgress?.({ bytesRead, counts: c });
+        },
+      },
+    );
+    await db
+      .updateTable('import_batches')
+      .set({ status: 'done', finished_at: new Date(), bytes_read: size })
+      .where('id', '=', batchId)
+      .execute();
+    return counts;
+  } catch (err) {
+    await db
+      .updateTable('import_batches')
+      .set({ status: 'failed', finished_at: new Date(), error: err instanceof Error ? err.message : String(err) })
+      .where('id', '=', batchId)
+      .execute();
+    throw err;
+  } finally {
+    stream.destroy();
+    if (opts.removeFile) await rm(file, { force: true });
+  }
+}
