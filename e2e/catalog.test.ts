@@ -52,3 +52,27 @@ describe('public union catalog', () => {
     await page.close();
   });
 });
+
+describe('staff catalogue work', () => {
+  it('uploads a MARC file, watches it finish, and reads its report', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Nama pengguna').fill('pustakawan.bunghatta');
+    await page.getByLabel('Kata sandi').fill('simpul-demo-2026');
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Anggota');
+    await page.getByRole('link', { name: 'Impor katalog' }).click();
+    const file = path.resolve(import.meta.dirname, '../../shared/data/marc/pymarc/test/bad_records.mrc');
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+    const batch = page.getByTestId('batch');
+    // The server's job runner is not started in tests: run the queued import now.
+    await expect
+      .poll(async () => (await s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
+      .toContain('selesai');
+    expect(Number(await batch.locator('[data-count=rejected]').textContent())).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Cantuman yang ditolak').isVisible()).toBe(true);
+    expect(await page.locator('table.list code').first().textContent()).toMatch(/^byte \d+$/);
+    await page.close();
+  });
+});

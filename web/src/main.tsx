@@ -2,8 +2,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import { I18nProvider, useI18n } from './i18n.tsx';
+import { ImportsPage } from './pages/catalog/Imports.tsx';
 import { CatalogRecordPage } from './pages/catalog/Record.tsx';
 import { CatalogSearchPage } from './pages/catalog/Search.tsx';
+import { SourcesPage } from './pages/catalog/Sources.tsx';
 import { LibrariesPage } from './pages/Libraries.tsx';
 import { LibraryPage } from './pages/Library.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -26,6 +28,8 @@ function Layout() {
           <NavLink to="/catalog">{t('navCatalog')}</NavLink>
           <NavLink to="/libraries">{t('navLibraries')}</NavLink>
           {me ? <NavLink to="/patrons">{t('navPatrons')}</NavLink> : null}
+          {me ? <NavLink to="/imports">{t('navImports')}</NavLink> : null}
+          {me ? <NavLink to="/harvest-sources">{t('navSources')}</NavLink> : null}
           <a href="/api/docs">{t('navApi')}</a>
         </nav>
         <div className="right">
@@ -64,6 +68,8 @@ function Layout() {
             <Route path="/libraries/:code" element={<LibraryPage />} />
             <Route path="/patrons" element={me ? <PatronsPage /> : <Navigate to="/login" replace />} />
             <Route path="/patrons/:id" element={me ? <PatronPage /> : <Navigate to="/login" replace />} />
+            <Route path="/imports" element={me ? <ImportsPage /> : <Navigate to="/login" replace />} />
+            <Route path="/harvest-sources" element={me ? <SourcesPage /> : <Navigate to="/login" replace />} />
             <Route path="*" element={<p>{t('notFound')}</p>} />
           </Routes>
         )}
