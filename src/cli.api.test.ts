@@ -82,4 +82,21 @@ describe('simpul command line', () => {
     ]);
     expect(badRole.code).not.toBe(0);
   }, 120_000);
+
+  it('imports a file and prints the batch report as JSON', async () => {
+    const file = path.resolve(root, '../shared/data/marc/pymarc/test/test.dat');
+    const first = await run(['import', file, '--library', 'BUNGHATTA', '--json']);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.out.trim().split('\n').pop() as string);
+    expect(report).toMatchObject({ library: 'BUNGHATTA', format: 'iso2709', status: 'done' });
+    expect(report.counts.added).toBeGreaterThan(0);
+    const again = JSON.parse(
+      (await run(['import', file, '--library', 'BUNGHATTA', '--json'])).out.trim().split('\n').pop() as string,
+    );
+    expect(again.counts.added).toBe(0);
+    expect(again.counts.unchanged).toBe(report.counts.added);
+    const bad = await run(['import', file, '--library', 'NOPE']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('Library not found');
+  }, 120_000);
 });

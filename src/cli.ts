@@ -1,4 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { harvestSource } from './catalog/harvest.ts';
+import type { BatchCounts } from './catalog/ingest.ts';
+import { catalogMatcher } from './catalog/match.ts';
+import { FORMAT_NAMES, type FormatName } from './catalog/parse.ts';
+import { createFileBatch, getBatch, runFileBatch } from './catalog/service.ts';
 import { DEMO_PASSWORD, demoLogins, seedDemo } from './demo/seed.ts';
 import { createStaff } from './directory/staff.ts';
 import { systemActor } from './platform/actor.ts';
@@ -7,6 +12,36 @@ import { openDatabase } from './platform/db.ts';
 import { migrate } from './platform/migrate.ts';
 import { Protector } from './platform/protect.ts';
 import { createSimpul } from './server.ts';
+
+/** One line, redrawn in place, on a terminal; nothing when output goes to a file or --json is asked. */
+function progress(enabled: boolean) {
+  const tty = enabled && process.stderr.isTTY;
+  return {
+    update(fraction: number | null, counts: BatchCounts) {
+      if (!tty) return;
+      const width = 30;
+      const bar =
+        fraction === null
+          ? ''
+          : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '-')}] ${Math.round(fraction * 100)}% `;
+      process.stderr.write(
+        `\r${bar}${counts.read} read, ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected`,
+      );
+    },
+    done() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+function report(counts: BatchCounts, extra: Record<string, unknown>, json: boolean) {
+  if (json) console.log(JSON.stringify({ ...extra, counts }));
+  else {
+    console.log(
+      `${counts.read} read: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.deleted} deleted, ${counts.matched} matched existing titles, ${counts.rejected} rejected`,
+    );
+  }
+}
 
 const program = new Command('simpul').description('Simpul — kerjasama perpustakaan').showHelpAfterError();
 
@@ -107,6 +142,87 @@ user
       }
     },
   );
+
+program
+  .command('import')
+  .description('import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV) for a library')
+  .argument('<file>')
+  .requiredOption('--library <code>', 'library code, e.g. BUNGHATTA')
+  .option('--format <format>', `one of ${FORMAT_NAMES.join(', ')} (default: detected)`)
+  .option('--json', 'print the batch report as JSON instead of a progress bar')
+  .action(async (file: string, opts: { library: string; format?: string; json?: boolean }) => {
+    const format = opts.format as FormatName | undefined;
+    if (format && !FORMAT_NAMES.includes(format))
+      throw new InvalidArgumentError(`format must be one of ${FORMAT_NAMES.join(', ')}`);
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      const actor = systemActor('cli');
+      const batch = await createFileBatch(db.db, actor, opts.library, { filename: file, format });
+      const bar = progress(!opts.json);
+      const { statSync } = await import('node:fs');
+      const size = statSync(file).size;
+      let counts: BatchCounts;
+      try {
+        counts = await runFileBatch(db.db, batch.id, file, catalogMatcher, {
+          onProgress: (p) => bar.update(size ? p.bytesRead / size : null, p.counts),
+        });
+      } finally {
+        bar.done();
+      }
+      const done = await getBatch(db.db, actor, batch.id);
+      report(
+        counts,
+        { batch: done.id, library: done.libraryCode, file, format: done.format, status: done.status },
+        Boolean(opts.json),
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('harvest')
+  .description("harvest OAI-PMH sources now: one (--source), a library's (--library), or every enabled one")
+  .option('--source <id>', 'harvest source id')
+  .option('--library <code>', 'all sources of this library')
+  .option('--json', 'print JSON reports instead of progress')
+  .action(async (opts: { source?: string; library?: string; json?: boolean }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      let q = db.db
+        .selectFrom('catalog_sources as s')
+        .innerJoin('libraries as l', 'l.id', 's.library_id')
+        .select(['s.id', 's.name', 'l.code'])
+        .where('s.kind', '=', 'oai');
+      if (opts.source) q = q.where('s.id', '=', Number(opts.source));
+      else if (opts.library) q = q.where('l.code', '=', opts.library.toUpperCase());
+      else q = q.where('s.enabled', '=', true);
+      const sources = await q.orderBy('s.id').execute();
+      if (sources.length === 0) throw new InvalidArgumentError('no harvest source matches');
+      let failed = 0;
+      for (const src of sources) {
+        const bar = progress(!opts.json);
+        if (!opts.json) console.log(`${src.code}: ${src.name}`);
+        try {
+          const r = await harvestSource(db.db, src.id, catalogMatcher, { onProgress: (c) => bar.update(null, c) });
+          bar.done();
+          report(r.counts, { source: src.id, library: src.code, batch: r.batchId, status: 'done' }, Boolean(opts.json));
+        } catch (e) {
+          bar.done();
+          failed++;
+          const message = e instanceof Error ? e.message : String(e);
+          if (opts.json)
+            console.log(JSON.stringify({ source: src.id, library: src.code, status: 'failed', error: message }));
+          else console.error(`  failed: ${message}`);
+        }
+      }
+      if (failed) process.exitCode = 1;
+    } finally {
+      await db.close();
+    }
+  });
 
 try {
   await program.parseAsync(process.argv);
