@@ -1,0 +1,288 @@
+/**
+ * Union catalog benchmark: one table with
+ *  - ISO 2709 parse rate, ours beside yaz-marcdump on the same file, same run;
+ *  - full ingest rate (parse, normalise, match, store, index) on PGlite and on
+ *    the PostgreSQL server (when DATABASE_URL is set), with peak memory;
+ *  - search latency (median, p95) over a fixed mix of 50 queries with facets.
+ *
+ *   npm run bench:catalog                 # N = 100,000
+ *   npm run bench:catalog -- --n 1000000  # on request
+ *   npm run bench:catalog -- --n 20000 --skip-pglite
+ *
+ * The corpus varies the real records in ../shared/data/marc: new control
+ * numbers, a varied title for most records and the same title for some, so
+ * that matching has real work, spread over the ten demo libraries.
+ */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { ingestStream } from '../src/catalog/ingest.ts';
+import { readIso2709 } from '../src/catalog/marc/iso2709.ts';
+import { toIso2709 } from '../src/catalog/marc/serialize.ts';
+import { catalogMatcher } from '../src/catalog/match.ts';
+import { parseFile } from '../src/catalog/parse.ts';
+import { search } from '../src/catalog/search.ts';
+import type { MarcRecord } from '../src/catalog/types.ts';
+import { isControlField } from '../src/catalog/types.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { type Database, openPglite, openPostgres } from '../src/platform/db.ts';
+import { migrate } from '../src/platform/migrate.ts';
+import { Protector } from '../src/platform/protect.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100000' },
+    'skip-pglite': { type: 'boolean', default: false },
+    dir: { type: 'string', default: '/tmp/simpul-bench' },
+  },
+});
+const N = Number(args.n);
+const LIBRARIES = [
+  'BUNGHATTA',
+  'PERPUSNAS',
+  'SAWAHLUNTO',
+  'PAYAKUMBUH',
+  'UPERTIS',
+  'UINMY',
+  'SDN01-BKT',
+  'SDN05-BKT',
+  'SDN03-PYK',
+  'SDN12-PYK',
+];
+const WORDS = [
+  'sejarah',
+  'adat',
+  'minangkabau',
+  'pendidikan',
+  'hukum',
+  'ekonomi',
+  'kesehatan',
+  'bahasa',
+  'sastra',
+  'agama',
+  'budaya',
+  'teknologi',
+  'pertanian',
+  'politik',
+  'anak',
+  'perpustakaan',
+];
+
+async function realRecords(): Promise<MarcRecord[]> {
+  const root = path.resolve(import.meta.dirname, '../../shared/data/marc');
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(mrc|dat|marc)$/i.test(e.name) && !/bad|error|broken|invalid/i.test(e.name)) files.push(p);
+    }
+  };
+  walk(root);
+  const out: MarcRecord[] = [];
+  for (const f of files) {
+    for await (const r of readIso2709(createReadStream(f))) {
+      if (r.ok && r.record.fields.some((x) => x.tag === '245')) out.push(r.record);
+      if (out.length >= 5000) return out;
+    }
+  }
+  return out;
+}
+
+function vary(base: MarcRecord, i: number): MarcRecord {
+  // Every tenth title repeats one seen at another library: the matcher must join them.
+  const dup = i % 10 === 0;
+  const suffix = dup ? '' : ` ${WORDS[i % WORDS.length]} ${WORDS[Math.floor(i / WORDS.length) % WORDS.length]} ${i}`;
+  return {
+    leader: base.leader,
+    fields: base.fields.map((f) => {
+      if (isControlField(f)) return f.tag === '001' ? { tag: '001', value: `bench-${i}` } : f;
+      if (f.tag === '245') {
+        return {
+          ...f,
+          subfields: f.subfields.map((s, k) =>
+            s.code === 'a' && k === 0 ? { ...s, value: `${s.value}${suffix}` } : s,
+          ),
+        };
+      }
+      return f;
+    }),
+  };
+}
+
+async function buildCorpus(dir: string): Promise<{ files: string[]; all: string }> {
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const all = path.join(dir, `corpus-${N}.mrc`);
+  const files = LIBRARIES.map((l) => path.join(dir, `corpus-${N}-${l}.mrc`));
+  if (existsSync(all) && files.every(existsSync)) return { files, all };
+  const base = await realRecords();
+  const outs = files.map((f) => createWriteStream(f));
+  const whole = createWriteStream(all);
+  for (let i = 0; i < N; i++) {
+    // Duplicates go to the next library, so a title is held by two libraries.
+    const lib = i % 10 === 0 ? (Math.floor(i / 10) + 1) % LIBRARIES.length : i % LIBRARIES.length;
+    const rec = toIso2709(vary(base[Math.floor(i / 10) % base.length] as MarcRecord, i));
+    const out = outs[lib] as ReturnType<typeof createWriteStream>;
+    if (!out.write(rec)) await once(out, 'drain');
+    if (!whole.write(rec)) await once(whole, 'drain');
+  }
+  await Promise.all([...outs, whole].map((o) => new Promise((r) => o.end(r))));
+  return { files, all };
+}
+
+async function parseRate(file: string) {
+  let n = 0;
+  const t = performance.now();
+  for await (const r of readIso2709(createReadStream(file, { highWaterMark: 1 << 20 }))) if (r.ok) n++;
+  const s = (performance.now() - t) / 1000;
+  const y0 = performance.now();
+  const y = spawnSync('yaz-marcdump', ['-o', 'marc', file], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const ys = (performance.now() - y0) / 1000;
+  return { ours: n / s, yaz: y.status === 0 ? n / ys : Number.NaN, records: n };
+}
+
+async function ingestAll(database: Database, files: string[]) {
+  const db = database.db;
+  const libs = new Map((await db.selectFrom('libraries').select(['id', 'code']).execute()).map((l) => [l.code, l.id]));
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  const t = performance.now();
+  let records = 0;
+  for (const [k, file] of files.entries()) {
+    const libraryId = libs.get(LIBRARIES[k] as string) as number;
+    const batch = await db
+      .insertInto('import_batches')
+      .values({ library_id: libraryId, kind: 'file', filename: file })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const counts = await ingestStream(
+      db,
+      { batchId: batch.id, libraryId, sourceId: null },
+      parseFile(createReadStream(file, { highWaterMark: 1 << 20 }), 'iso2709'),
+      catalogMatcher,
+      { chunkSize: 1000 },
+    );
+    records += counts.read;
+  }
+  const seconds = (performance.now() - t) / 1000;
+  clearInterval(timer);
+  const clusters = await db
+    .selectFrom('clusters')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rate: records / seconds, seconds, records, peakMb: peak / 1024 / 1024, clusters: Number(clusters.n) };
+}
+
+const QUERIES: Array<Parameters<typeof search>[1]> = [];
+for (let i = 0; i < 50; i++) {
+  const w = WORDS[i % WORDS.length] as string;
+  const w2 = WORDS[(i * 7) % WORDS.length] as string;
+  const kinds: Array<Parameters<typeof search>[1]> = [
+    { q: w },
+    { q: `${w} ${w2}` },
+    { q: `judul:${w}` },
+    { q: `"${w} ${w2}"` },
+    { q: `${w} OR ${w2}`, filters: { library: [LIBRARIES[i % 10] as string] } },
+    { q: `${w} -${w2}`, sort: 'year_desc' },
+    { q: w, filters: { available: false, yearFrom: 1900, yearTo: 2030 } },
+    { q: `pengarang:${w}` },
+    { q: `${w}`, page: 3 },
+    { q: `${w2} ${i}` },
+  ];
+  QUERIES.push(kinds[i % kinds.length] as Parameters<typeof search>[1]);
+}
+
+async function searchLatency(database: Database) {
+  for (const q of QUERIES.slice(0, 5)) await search(database.db, q); // warm caches
+  const times: number[] = [];
+  for (const q of QUERIES) {
+    const t = performance.now();
+    await search(database.db, { ...q, facets: true });
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    median: times[Math.floor(times.length / 2)] as number,
+    p95: times[Math.floor(times.length * 0.95)] as number,
+  };
+}
+
+async function freshPostgres(url: string): Promise<{ database: Database; drop(): Promise<void> }> {
+  const name = `simpul_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const database = await openPostgres(u.toString());
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function prepare(database: Database) {
+  await migrate(database);
+  await seedDemo(database.db, new Protector(loadConfig(process.env, { dataDir: '/tmp/simpul-bench' }).secretKey), {
+    catalog: false,
+  });
+}
+
+const rows: Array<[string, string]> = [];
+const { files, all } = await buildCorpus(args.dir as string);
+console.error(`corpus: ${N} records, ${(statSync(all).size / 1e6).toFixed(1)} MB in ${args.dir}`);
+const p = await parseRate(all);
+rows.push(['ISO 2709 parse, simpul (records/s)', Math.round(p.ours).toLocaleString('en')]);
+rows.push([
+  'ISO 2709 parse, yaz-marcdump -o marc, same file (records/s)',
+  Number.isNaN(p.yaz) ? 'yaz missing' : Math.round(p.yaz).toLocaleString('en'),
+]);
+
+const targets: Array<[string, () => Promise<{ database: Database; drop(): Promise<void> }>]> = [];
+if (!args['skip-pglite'])
+  targets.push(['PGlite', async () => ({ database: await openPglite(undefined), drop: async () => {} })]);
+if (process.env.DATABASE_URL) {
+  const url = process.env.DATABASE_URL;
+  targets.push(['PostgreSQL', () => freshPostgres(url)]);
+}
+for (const [name, open] of targets) {
+  const { database, drop } = await open();
+  try {
+    await prepare(database);
+    console.error(`ingesting into ${name}…`);
+    const ing = await ingestAll(database, files);
+    rows.push([
+      `ingest on ${name} (records/s; parse+normalise+match+store+index)`,
+      `${Math.round(ing.rate).toLocaleString('en')} (${ing.records.toLocaleString('en')} records in ${ing.seconds.toFixed(0)} s, ${ing.clusters.toLocaleString('en')} clusters)`,
+    ]);
+    rows.push([`peak memory during ingest on ${name} (RSS MB)`, ing.peakMb.toFixed(0)]);
+    const lat = await searchLatency(database);
+    rows.push([
+      `search on ${name} at ${N.toLocaleString('en')}: median / p95 (ms, 50 queries with facets)`,
+      `${lat.median.toFixed(1)} / ${lat.p95.toFixed(1)}`,
+    ]);
+  } finally {
+    await database.close().catch(() => {});
+    await drop();
+  }
+}
+if (!process.env.DATABASE_URL) rows.push(['PostgreSQL server', 'skipped: set DATABASE_URL']);
+
+const w = Math.max(...rows.map((r) => r[0].length));
+console.log(`\nSimpul catalog benchmark, N = ${N.toLocaleString('en')}\n`);
+for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
