@@ -284,20 +284,42 @@ async function assignClusters(
     changed.map((c) => c.rec.key),
   );
   const allKeys = [...new Set(changed.flatMap((c) => matcher.keys(c.rec.bib)))];
-  const candidates: Candidate[] = allKeys.length
-    ? ((await trx
+  // Keys first, then each candidate record once: a record sharing four keys would otherwise travel four times.
+  const hits = allKeys.length
+    ? await trx
         .selectFrom('match_keys as k')
         .innerJoin('source_records as r', 'r.id', 'k.record_id')
-        .select(['k.key', 'r.id as record_id', 'r.library_id', 'r.cluster_id', 'r.record_key', 'r.bib'])
+        .select(['k.key', 'r.id'])
         .where('k.key', 'in', allKeys)
         .where('r.library_id', '<>', libraryId)
         .where('r.deleted', '=', false)
-        .execute()) as unknown as Array<Candidate & { key: string }>)
+        .execute()
     : [];
+  const perKey = new Map<string, number[]>();
+  for (const h of hits) {
+    const list = perKey.get(h.key) ?? [];
+    if (list.length < MAX_CANDIDATES_PER_KEY) list.push(h.id);
+    perKey.set(h.key, list);
+  }
+  const candidateIds = [...new Set([...perKey.values()].flat())];
+  const candidateRows: Candidate[] = candidateIds.length
+    ? ((await trx
+        .selectFrom('source_records')
+        .select(['id as record_id', 'library_id', 'cluster_id', 'record_key', 'bib'])
+        .where('id', 'in', candidateIds)
+        .execute()) as unknown as Candidate[])
+    : [];
+  const byId = new Map(candidateRows.map((c) => [c.record_id, c]));
+  const candidates: Array<Candidate & { key: string }> = [];
+  for (const [key, ids] of perKey)
+    for (const id of ids) {
+      const c = byId.get(id);
+      if (c) candidates.push({ ...c, key });
+    }
   const byKey = new Map<string, Candidate[]>();
-  for (const c of candidates as Array<Candidate & { key: string }>) {
+  for (const c of candidates) {
     const list = byKey.get(c.key) ?? [];
-    if (list.length < MAX_CANDIDATES_PER_KEY) list.push(c);
+    list.push(c);
     byKey.set(c.key, list);
   }
   // Which libraries each candidate cluster already holds, to keep one record per library per cluster.
@@ -325,6 +347,8 @@ async function assignClusters(
     libsIn.set(m.cluster_id, map);
   }
 
+  const fresh: typeof changed = [];
+  const moves: Array<{ id: number; cluster: number }> = [];
   for (const c of changed) {
     const seen = new Set<number>();
     let best: { cluster: number; score: number } | null = null;
@@ -354,15 +378,12 @@ async function assignClusters(
     } else if (c.oldCluster !== null && (libsIn.get(c.oldCluster)?.size ?? 0) <= 1) {
       target = c.oldCluster; // it was alone there: keep its cluster id stable
     } else {
-      const created = await trx
-        .insertInto('clusters')
-        .values({ title: c.rec.bib.title || '—', display: JSON.stringify(c.rec.bib) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      target = created.id;
+      // A new cluster, created with the others after the loop; a placeholder id until then.
+      fresh.push(c);
+      continue;
     }
     if (target !== c.oldCluster) {
-      await trx.updateTable('source_records').set({ cluster_id: target }).where('id', '=', c.id).execute();
+      moves.push({ id: c.id, cluster: target });
       if (c.oldCluster !== null) touched.add(c.oldCluster);
     }
     touched.add(target);
@@ -372,6 +393,24 @@ async function assignClusters(
     const list = bibsIn.get(target) ?? [];
     list.push({ id: c.id, bib: c.rec.bib });
     bibsIn.set(target, list);
+  }
+  if (fresh.length) {
+    const created = await trx
+      .insertInto('clusters')
+      .values(fresh.map((c) => ({ title: c.rec.bib.title || '—', display: JSON.stringify(c.rec.bib) })))
+      .returning('id')
+      .execute();
+    fresh.forEach((c, i) => {
+      const id = (created[i] as { id: number }).id;
+      moves.push({ id: c.id, cluster: id });
+      if (c.oldCluster !== null) touched.add(c.oldCluster);
+      touched.add(id);
+    });
+  }
+  if (moves.length) {
+    await sql`update source_records s set cluster_id = x.cluster
+      from jsonb_to_recordset(${JSON.stringify(moves)}::jsonb) as x(id bigint, cluster bigint)
+      where s.id = x.id`.execute(trx);
   }
   return { matched, touched: [...touched] };
 }
