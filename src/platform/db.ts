@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from './config.ts';
 import { ConnectionQueue, PGliteDialect } from './pglite-dialect.ts';
@@ -17,6 +17,21 @@ export interface Database {
   /** Runs a multi-statement SQL script in one transaction (migrations). */
   execScript(script: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** SIMPUL_SLOW_QUERY_MS=N prints every query slower than N ms to stderr: a cheap profiler for operators. */
+function slowLog(): { log?: (e: LogEvent) => void } {
+  const limit = Number(process.env.SIMPUL_SLOW_QUERY_MS);
+  if (!Number.isFinite(limit) || limit <= 0) return {};
+  return {
+    log: (e) => {
+      if (e.queryDurationMillis >= limit) {
+        console.error(
+          `[slow ${e.queryDurationMillis.toFixed(0)} ms] ${e.query.sql.replace(/\s+/g, ' ').slice(0, 300)}`,
+        );
+      }
+    },
+  };
 }
 
 // Same JS types from both drivers: ids as numbers, dates as 'YYYY-MM-DD' strings.
@@ -38,7 +53,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     parsers: { [INT8]: parseInt8, [DATE]: keepDate },
   });
   const queue = new ConnectionQueue();
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client, queue) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client, queue), ...slowLog() });
   return {
     db,
     kind: 'pglite',
@@ -68,7 +83,7 @@ export async function openPostgres(url: string): Promise<Database> {
       }) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...slowLog() });
   return {
     db,
     kind: 'postgres',
