@@ -11,6 +11,8 @@ import { loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db.ts';
 import { migrate } from './platform/migrate.ts';
 import { Protector } from './platform/protect.ts';
+import { runAgreementReminders } from './programs/agreements.ts';
+import { isIsoDate } from './programs/dates.ts';
 import { createSimpul } from './server.ts';
 
 /** One line, redrawn in place, on a terminal; nothing when output goes to a file or --json is asked. */
@@ -219,6 +221,25 @@ program
         }
       }
       if (failed) process.exitCode = 1;
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('reminders')
+  .description('record agreement-ending reminders (90/30/7 days) as in-app notices; safe to run more than once a day')
+  .option('--date <YYYY-MM-DD>', 'the day to run for (default: today)', (v: string) => {
+    if (!isIsoDate(v)) throw new InvalidArgumentError('not a date (YYYY-MM-DD)');
+    return v;
+  })
+  .action(async (opts: { date?: string }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      const fired = await runAgreementReminders(db.db, opts.date);
+      for (const f of fired) console.log(`agreement ${f.agreementId}: ${f.daysBefore}-day reminder (ends ${f.endsOn})`);
+      console.log(`${fired.length} reminder(s) recorded`);
     } finally {
       await db.close();
     }

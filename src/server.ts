@@ -11,9 +11,18 @@ import { JobRunner } from './platform/jobs.ts';
 import { migrate } from './platform/migrate.ts';
 import { Protector } from './platform/protect.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { registerProgramsJobs } from './programs/jobs.ts';
+import { programsRoutes } from './programs/routes.ts';
 
 /** Every module's API routes, in dependency order. */
-export const apiModules = [platformRoutes, directoryRoutes, catalogRoutes, catalogImportRoutes, catalogSourceRoutes];
+export const apiModules = [
+  platformRoutes,
+  directoryRoutes,
+  catalogRoutes,
+  catalogImportRoutes,
+  catalogSourceRoutes,
+  programsRoutes,
+];
 
 /** Protocol endpoints outside /api/v1. */
 export const rootModules = [catalogProtocolRoutes];
@@ -36,6 +45,7 @@ export async function createSimpul(
   const app = await buildApp(ctx, { logger: opts.logger ?? false, modules: apiModules, rootModules });
   const jobs = new JobRunner(database.db, { log: (m) => app.log.warn(m) });
   registerCatalogJobs(jobs, database.db, catalogMatcher);
+  registerProgramsJobs(jobs, database.db);
   return {
     app,
     ctx,

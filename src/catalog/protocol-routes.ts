@@ -1,9 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { App } from '../platform/http.ts';
 import { bibToMarc } from './bib-to-marc.ts';
+import { toMarcXml } from './marc/serialize.ts';
 import { oaiRespond } from './oai-provider.ts';
 import { explain, type MarcXmlWriter, searchRetrieve } from './sru.ts';
-import { toMarcXml } from './marc/serialize.ts';
 
 const marcxml: MarcXmlWriter = (bib, id) => toMarcXml(bibToMarc(bib, `simpul-${id}`), { namespace: true });
 

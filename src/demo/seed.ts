@@ -6,6 +6,7 @@ import { hashPassword } from '../platform/auth.ts';
 import type { Db } from '../platform/db.ts';
 import type { Protector } from '../platform/protect.ts';
 import type { LibraryType, PatronCategory, Role } from '../platform/schema.ts';
+import { seedPrograms } from '../programs/demo.ts';
 import { demoCatalog } from './catalog.ts';
 
 /**
@@ -557,6 +558,7 @@ export async function seedDemo(db: Db, protector: Protector, opts: { catalog?: b
         })
         .execute();
     }
+    await seedPrograms(trx, actor, network.id, id);
     await audit(trx, actor, {
       action: 'seed',
       entity: 'network',

@@ -60,3 +60,20 @@ describe('job queue', () => {
     expect(row.last_error).toBe('boom 3');
   });
 });
+
+describe('periodic work', () => {
+  it('runs the periodic tasks on every tick before the due jobs', async () => {
+    const order: string[] = [];
+    const runner = new JobRunner(database.db)
+      .register('after', async () => {
+        order.push('job');
+        return undefined;
+      })
+      .every(async () => {
+        order.push('periodic');
+        if (order.length === 1) await enqueue(database.db, 'after', {});
+      });
+    expect(await runner.tick()).toBe(1);
+    expect(order).toEqual(['periodic', 'job']);
+  });
+});

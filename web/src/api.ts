@@ -19,6 +19,10 @@ let csrfToken: string | null = null;
 export function setCsrf(token: string | null) {
   csrfToken = token;
 }
+/** For requests api() cannot make, such as multipart uploads. */
+export function currentCsrf(): string | null {
+  return csrfToken;
+}
 
 export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};

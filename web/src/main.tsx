@@ -11,6 +11,11 @@ import { LibraryPage } from './pages/Library.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { PatronPage } from './pages/Patron.tsx';
 import { PatronsPage } from './pages/Patrons.tsx';
+import { AgreementFormPage, AgreementPage, AgreementsPage } from './pages/programs/Agreements.tsx';
+import { CardPrintPage, CardsPage, DeskPage } from './pages/programs/Cards.tsx';
+import { DepositPage, DepositSetPage, DepositsPage } from './pages/programs/Deposits.tsx';
+import { FiguresPage } from './pages/programs/Figures.tsx';
+import { ProgramsPage } from './pages/programs/Programs.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 import './styles.css';
 
@@ -30,6 +35,7 @@ function Layout() {
           {me ? <NavLink to="/patrons">{t('navPatrons')}</NavLink> : null}
           {me ? <NavLink to="/imports">{t('navImports')}</NavLink> : null}
           {me ? <NavLink to="/harvest-sources">{t('navSources')}</NavLink> : null}
+          <NavLink to="/programs">{t('navPrograms')}</NavLink>
           <a href="/api/docs">{t('navApi')}</a>
         </nav>
         <div className="right">
@@ -70,6 +76,30 @@ function Layout() {
             <Route path="/patrons/:id" element={me ? <PatronPage /> : <Navigate to="/login" replace />} />
             <Route path="/imports" element={me ? <ImportsPage /> : <Navigate to="/login" replace />} />
             <Route path="/harvest-sources" element={me ? <SourcesPage /> : <Navigate to="/login" replace />} />
+            <Route path="/programs" element={<ProgramsPage />} />
+            <Route path="/programs/agreements" element={<AgreementsPage />} />
+            <Route
+              path="/programs/agreements/new"
+              element={me ? <AgreementFormPage /> : <Navigate to="/login" replace />}
+            />
+            <Route path="/programs/agreements/:id" element={<AgreementPage />} />
+            <Route
+              path="/programs/agreements/:id/edit"
+              element={me ? <AgreementFormPage /> : <Navigate to="/login" replace />}
+            />
+            <Route path="/programs/cards" element={me ? <CardsPage /> : <Navigate to="/login" replace />} />
+            <Route
+              path="/programs/cards/:id/print"
+              element={me ? <CardPrintPage /> : <Navigate to="/login" replace />}
+            />
+            <Route path="/programs/desk" element={me ? <DeskPage /> : <Navigate to="/login" replace />} />
+            <Route path="/programs/deposits" element={me ? <DepositsPage /> : <Navigate to="/login" replace />} />
+            <Route path="/programs/deposits/:id" element={me ? <DepositPage /> : <Navigate to="/login" replace />} />
+            <Route
+              path="/programs/deposit-sets/:id"
+              element={me ? <DepositSetPage /> : <Navigate to="/login" replace />}
+            />
+            <Route path="/programs/figures" element={me ? <FiguresPage /> : <Navigate to="/login" replace />} />
             <Route path="*" element={<p>{t('notFound')}</p>} />
           </Routes>
         )}
