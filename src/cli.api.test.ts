@@ -3,16 +3,26 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'simpul-cli-'));
+// On a PostgreSQL server the commands get a database of their own, as every test file does.
+let databaseUrl: string | undefined;
+let dropDatabase = async () => {};
 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/simpul.js'), ...args], {
       cwd: root,
-      env: { ...process.env, SIMPUL_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
+      env: {
+        ...process.env,
+        SIMPUL_DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        ...env,
+      },
     });
     let out = '';
     child.stdout.on('data', (d) => {
@@ -25,7 +35,29 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+beforeAll(async () => {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const name = `simpul_cli_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  databaseUrl = u.toString();
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+});
+
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  await dropDatabase();
+});
 
 describe('simpul command line', () => {
   it('migrates, seeds the demo network once, and adds a staff account that can be found again', async () => {
