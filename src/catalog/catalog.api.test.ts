@@ -83,6 +83,10 @@ describe('catalog API', () => {
     expect((await s.anonymous.get('/api/v1/catalog/search?q=wijck')).body.total).toBe(2);
     const again = await uin.post(`/api/v1/catalog/records/${uinRecord.recordId}/split`, {});
     expect(again.status).toBe(409);
+    // A librarian with a record in neither cluster may not merge them.
+    expect(
+      (await swl.post(`/api/v1/catalog/clusters/${hit.clusterId}/merge`, { other: split.body.clusterId })).status,
+    ).toBe(403);
     const coord = await s.as('koordinator');
     const merged = await coord.post(`/api/v1/catalog/clusters/${hit.clusterId}/merge`, { other: split.body.clusterId });
     expect(merged.status).toBe(200);

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
-import { ErrorBox } from '../../ui.tsx';
+import { useSession } from '../../session.tsx';
+import { ErrorBox, Field } from '../../ui.tsx';
 
 interface Bib {
   title: string;
@@ -60,6 +61,37 @@ export function CatalogRecordPage() {
   const { t } = useI18n();
   const [c, setC] = useState<Cluster | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const [other, setOther] = useState('');
+  const { me } = useSession();
+  const navigate = useNavigate();
+
+  // Staff correct the matcher; the decision is kept and survives the next import.
+  async function split(recordId: number) {
+    setActionError(null);
+    try {
+      const r = await api<{ clusterId: number }>('POST', `/api/v1/catalog/records/${recordId}/split`, {});
+      setNotice(t('splitDone'));
+      navigate(`/catalog/${r.clusterId}`);
+    } catch (err) {
+      setActionError(err);
+    }
+  }
+
+  async function merge(e: FormEvent) {
+    e.preventDefault();
+    setActionError(null);
+    const otherId = Number(other.replace(/\D/g, ''));
+    try {
+      await api('POST', `/api/v1/catalog/clusters/${id}/merge`, { other: otherId });
+      setNotice(t('mergeDone'));
+      setOther('');
+      setC(await api<Cluster>('GET', `/api/v1/catalog/clusters/${encodeURIComponent(id)}`));
+    } catch (err) {
+      setActionError(err);
+    }
+  }
 
   useEffect(() => {
     setC(null);
@@ -83,6 +115,7 @@ export function CatalogRecordPage() {
         <Link to="/catalog">‹ {t('navCatalog')}</Link>
       </p>
       <h1>
+        <span className="muted small cluster-id">#{c.id} </span>
         {d.title}
         {d.subtitle ? `: ${d.subtitle}` : ''}
       </h1>
@@ -142,7 +175,13 @@ export function CatalogRecordPage() {
       <h2>
         {t('sourceRecords')} ({c.members.length})
       </h2>
-      <ul className="plain">
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <ErrorBox error={actionError} />
+      <ul className="plain members">
         {c.members.map((m) => (
           <li key={m.recordId}>
             {m.libraryName} · <code>{m.recordKey}</code> · {m.format}
@@ -151,9 +190,22 @@ export function CatalogRecordPage() {
                 {t('matchedBecause')}: {m.matchReasons.join('; ')}
               </div>
             ) : null}
+            {me && c.members.length > 1 ? (
+              <button type="button" className="small-button" onClick={() => split(m.recordId)}>
+                {t('splitRecord')}
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>
+      {me ? (
+        <form className="card filters" onSubmit={merge}>
+          <Field label={t('mergeWith')}>
+            <input name="other" inputMode="numeric" value={other} onChange={(e) => setOther(e.target.value)} required />
+          </Field>
+          <button type="submit">{t('merge')}</button>
+        </form>
+      ) : null}
     </section>
   );
 }

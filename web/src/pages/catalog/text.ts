@@ -1,6 +1,11 @@
 /** UI texts of the catalog pages (Indonesian first). */
 export const catalogText = {
   id: {
+    splitRecord: 'Pisahkan dari judul ini',
+    splitDone: 'Cantuman dipisahkan; keputusan ini berlaku juga pada impor berikutnya',
+    mergeWith: 'Gabungkan judul lain ke sini (nomor #)',
+    merge: 'Gabungkan',
+    mergeDone: 'Judul digabung; keputusan ini berlaku juga pada impor berikutnya',
     matchedBecause: 'Digabung karena',
     sourcesTitle: 'Sumber panen OAI-PMH',
     navSources: 'Sumber panen',
@@ -106,6 +111,11 @@ export const catalogText = {
     'itemStatus.on_deposit': 'dititipkan ke mitra',
   },
   en: {
+    splitRecord: 'Split from this title',
+    splitDone: 'Record split off; the decision holds for later imports too',
+    mergeWith: 'Merge another title into this one (number #)',
+    merge: 'Merge',
+    mergeDone: 'Titles merged; the decision holds for later imports too',
     matchedBecause: 'Matched because',
     sourcesTitle: 'OAI-PMH harvest sources',
     navSources: 'Harvest sources',
