@@ -15,6 +15,7 @@ for (const file of process.argv.slice(2)) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  if (r.success === false && r.numFailedTests === 0) console.log(`${file}: errors outside the tests (see the output above)`);
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || missing > 0 || passed === 0 ? 1 : 0);

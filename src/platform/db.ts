@@ -83,6 +83,11 @@ export async function openPostgres(url: string): Promise<Database> {
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client whose server connection dies (restart, failover, a dropped test
+  // database) must not crash the process: the pool replaces it on next use.
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') console.error(`database connection lost: ${err.message}`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...slowLog() });
   return {
     db,
