@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { ApiError } from './api.ts';
 import { useI18n } from './i18n.tsx';
 
@@ -64,4 +65,24 @@ export function Pager({
       </button>
     </nav>
   );
+}
+
+/**
+ * List pages keep their filters in the address, so a filtered list can be
+ * bookmarked and the back button works. Changing a filter goes back to page 1.
+ */
+export function useFilterParams(): [
+  URLSearchParams,
+  (key: string, value: string | null) => void,
+  (p: URLSearchParams) => void,
+] {
+  const [params, setParams] = useSearchParams();
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    if (key !== 'page') next.delete('page');
+    setParams(next);
+  };
+  return [params, set, setParams];
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api, type Library, type Page, type Region } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { ErrorBox, Pager } from '../ui.tsx';
+import { ErrorBox, Pager, useFilterParams } from '../ui.tsx';
 
 const TYPES = ['national', 'provincial', 'public', 'school', 'university', 'special'];
 export const SERVICES = [
@@ -21,7 +21,7 @@ export const SERVICES = [
 
 export function LibrariesPage() {
   const { t } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const [params, set, _setParams] = useFilterParams();
   const [data, setData] = useState<Page<Library> | null>(null);
   const [regions, setRegions] = useState<Region[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -37,14 +37,6 @@ export function LibrariesPage() {
     setError(null);
     api<Page<Library>>('GET', `/api/v1/libraries?${qs}`).then(setData, setError);
   }, [params]);
-
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next);
-  };
 
   return (
     <section>

@@ -1,16 +1,16 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, type Library, type Page, type Patron, type PatronDetail, type Region } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { ErrorBox, Field, Pager } from '../ui.tsx';
+import { ErrorBox, Field, Pager, useFilterParams } from '../ui.tsx';
 
 const CATEGORIES = ['student', 'pupil', 'lecturer', 'staff', 'public', 'other'];
 
 export function PatronsPage() {
   const { t } = useI18n();
   const { me } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params, set, _setParams] = useFilterParams();
   const library = params.get('library') ?? me?.libraryCode ?? '';
   const [data, setData] = useState<Page<Patron> | null>(null);
   const [libraries, setLibraries] = useState<Library[]>([]);
@@ -38,14 +38,6 @@ export function PatronsPage() {
     setError(null);
     api<Page<Patron>>('GET', `/api/v1/libraries/${encodeURIComponent(library)}/patrons?${qs}`).then(setData, setError);
   }, [library, params]);
-
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next);
-  };
 
   return (
     <section>

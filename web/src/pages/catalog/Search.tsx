@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
-import { ErrorBox, Pager } from '../../ui.tsx';
+import { ErrorBox, Pager, useFilterParams } from '../../ui.tsx';
 
 interface Holding {
   libraryCode: string;
@@ -48,7 +48,7 @@ const FACETS: Array<[string, string]> = [
 
 export function CatalogSearchPage() {
   const { t } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const [params, set, setParams] = useFilterParams();
   const [q, setQ] = useState(params.get('q') ?? '');
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -68,14 +68,6 @@ export function CatalogSearchPage() {
       .then(setResult, setError)
       .finally(() => setBusy(false));
   }, [params]);
-
-  const set = (key: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next);
-  };
 
   function submit(e: FormEvent) {
     e.preventDefault();

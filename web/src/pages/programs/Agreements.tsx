@@ -1,9 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api, currentCsrf, type Library, type Page } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
-import { ErrorBox, Field, Pager } from '../../ui.tsx';
+import { ErrorBox, Field, Pager, useFilterParams } from '../../ui.tsx';
 import { type Agreement, type AgreementSummary, type HistoryEntry, type PartyTerms, PROGRAM_KEYS } from './types.ts';
 
 const STATUSES = ['draft', 'active', 'expiring', 'expired', 'renewed', 'terminated'];
@@ -31,7 +31,7 @@ export function AgreementsPage() {
   const { t } = useI18n();
   const { me } = useSession();
   const libs = useLibraries();
-  const [params, setParams] = useSearchParams();
+  const [params, set, _setParams] = useFilterParams();
   const [data, setData] = useState<Page<AgreementSummary> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [q, setQ] = useState(params.get('q') ?? '');
@@ -40,14 +40,6 @@ export function AgreementsPage() {
     setError(null);
     api<Page<AgreementSummary>>('GET', `/api/v1/agreements?${params}`).then(setData, setError);
   }, [params]);
-
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next);
-  };
 
   return (
     <section>
