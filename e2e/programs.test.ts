@@ -56,6 +56,7 @@ describe('partnership programs in the browser', () => {
     await page.getByRole('button', { name: 'Berlakukan' }).click();
     await expect.poll(() => page.locator('.meta .tag').first().textContent()).toBe('Berlaku');
     await expect.poll(() => page.getByText('diberlakukan').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('ul.changes li').count()).toBeGreaterThan(0);
 
     await page.getByRole('link', { name: '‹ Perjanjian' }).click();
     await page.getByLabel('Cari').fill('terbitan daerah 2027');

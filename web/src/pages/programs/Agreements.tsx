@@ -821,11 +821,35 @@ export function AgreementPage() {
             {history.map((h) => (
               <li key={`${h.at}-${h.action}`}>
                 {new Date(h.at).toLocaleString()} · {t(`action.${h.action}`)} · {h.actorLabel}
+                <Changes before={h.before} after={h.after} />
               </li>
             ))}
           </ol>
         </>
       ) : null}
     </section>
+  );
+}
+
+const show = (v: unknown): string => {
+  if (v === null || v === undefined || v === '') return '—';
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+};
+
+/** What an audited change did, field by field: before → after. */
+function Changes({ before, after }: { before: unknown; after: unknown }) {
+  const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
+  const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => show(b[k]) !== show(a[k]));
+  if (keys.length === 0) return null;
+  return (
+    <ul className="changes">
+      {keys.slice(0, 12).map((k) => (
+        <li key={k}>
+          <code>{k}</code>: {show(b[k])} → {show(a[k])}
+        </li>
+      ))}
+    </ul>
   );
 }
