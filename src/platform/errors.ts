@@ -18,8 +18,9 @@ export class AppError extends Error {
 }
 
 export class NotFound extends AppError {
-  constructor(thing: keyof typeof things, details?: unknown) {
-    const t = things[thing];
+  /** A thing of the platform catalogue, or a module's own bilingual name for it. */
+  constructor(thing: keyof typeof things | Bilingual, details?: unknown) {
+    const t = typeof thing === 'string' ? things[thing] : thing;
     const m = msg('not_found');
     super(404, 'not_found', { id: m.id.replace('{what}', t.id), en: m.en.replace('{what}', t.en) }, details);
   }

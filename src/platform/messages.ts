@@ -46,7 +46,11 @@ const catalogue = {
 export type MessageKey = keyof typeof catalogue;
 
 export function msg(key: MessageKey, params: Params = {}): Bilingual {
-  const m: Bilingual = catalogue[key];
+  return fillMessage(catalogue[key], params);
+}
+
+/** Puts {name} parameters into both texts; modules with catalogues of their own use it too. */
+export function fillMessage(m: Bilingual, params: Params = {}): Bilingual {
   return { id: fill(m.id, params), en: fill(m.en, params) };
 }
 

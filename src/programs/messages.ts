@@ -1,5 +1,5 @@
-import { AppError } from '../platform/errors.ts';
-import type { Bilingual } from '../platform/messages.ts';
+import { NotFound } from '../platform/errors.ts';
+import { type Bilingual, fillMessage } from '../platform/messages.ts';
 
 /** Texts of the programs module, both languages; the platform catalogue stays for shared words. */
 const catalogue = {
@@ -114,9 +114,7 @@ const catalogue = {
 export type ProgramsMessageKey = keyof typeof catalogue;
 
 export function pmsg(key: ProgramsMessageKey, params: Record<string, string | number> = {}): Bilingual {
-  const m: Bilingual = catalogue[key];
-  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
-  return { id: fill(m.id), en: fill(m.en) };
+  return fillMessage(catalogue[key], params);
 }
 
 const names = {
@@ -130,10 +128,8 @@ const names = {
   item: { id: 'Eksemplar', en: 'Item' },
 } satisfies Record<string, Bilingual>;
 
-/** The platform's NotFound knows only the platform's things; this one knows ours. */
-export function notFound(what: keyof typeof names): AppError {
-  const n = names[what];
-  return new AppError(404, 'not_found', { id: `${n.id} tidak ditemukan`, en: `${n.en} not found` });
+export function notFound(what: keyof typeof names): NotFound {
+  return new NotFound(names[what]);
 }
 
 export const programNames: Record<string, Bilingual> = {
