@@ -5,6 +5,7 @@ import { catalogMatcher } from './catalog/match.ts';
 import { FORMAT_NAMES, type FormatName } from './catalog/parse.ts';
 import { createFileBatch, getBatch, runFileBatch } from './catalog/service.ts';
 import { DEMO_PASSWORD, demoLogins, seedDemo } from './demo/seed.ts';
+import { DEMO_PATRON_PASSWORD, demoPatronLogins } from './directory/portal-demo.ts';
 import { createStaff } from './directory/staff.ts';
 import { systemActor } from './platform/actor.ts';
 import { loadConfig } from './platform/config.ts';
@@ -73,6 +74,8 @@ program
       console.log(seeded ? 'Demo network loaded.' : 'Demo network already present.');
       console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
       for (const l of demoLogins) console.log(`  ${l.username.padEnd(24)} ${l.role.padEnd(20)} ${l.library}`);
+      console.log(`Demo patron portal (/portal; library, member number, password for all: ${DEMO_PATRON_PASSWORD}):`);
+      for (const p of demoPatronLogins) console.log(`  ${p.library.padEnd(12)} ${p.memberNumber.padEnd(16)} ${p.note}`);
     }
     const stop = async () => {
       await simpul.close();

@@ -3,6 +3,7 @@ import { registerCatalogJobs } from './catalog/jobs.ts';
 import { catalogMatcher } from './catalog/match.ts';
 import { catalogProtocolRoutes } from './catalog/protocol-routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
+import { patronPortalRoutes } from './directory/portal-routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db.ts';
@@ -12,6 +13,7 @@ import { migrate } from './platform/migrate.ts';
 import { Protector } from './platform/protect.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { registerProgramsJobs } from './programs/jobs.ts';
+import { programsPortalRoutes } from './programs/portal-routes.ts';
 import { programsRoutes } from './programs/routes.ts';
 
 /** Every module's API routes, in dependency order. */
@@ -22,6 +24,8 @@ export const apiModules = [
   catalogImportRoutes,
   catalogSourceRoutes,
   programsRoutes,
+  patronPortalRoutes,
+  programsPortalRoutes,
 ];
 
 /** Protocol endpoints outside /api/v1. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
+import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type Database, openPglite, openPostgres } from '../src/platform/db.ts';
 import { createSimpul, type Simpul } from '../src/server.ts';
@@ -40,6 +41,8 @@ export async function freshDatabase(): Promise<{ database: Database; drop(): Pro
 export interface TestSimpul extends Simpul {
   dataDir: string;
   as(username: string): Promise<Agent>;
+  /** Signs a patron in to the portal (demo patrons share DEMO_PATRON_PASSWORD). */
+  asPatron(library: string, memberNumber: string, password?: string): Promise<Agent>;
   anonymous: Agent;
   stop(): Promise<void>;
 }
@@ -106,6 +109,17 @@ export async function startTestSimpul(
         payload: { username, password: DEMO_PASSWORD },
       });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+      const set = res.cookies.find((c) => c.name === 'simpul_session');
+      if (!set) throw new Error('no session cookie');
+      return agent(`simpul_session=${set.value}`, (JSON.parse(res.body) as { csrfToken: string }).csrfToken);
+    },
+    async asPatron(library: string, memberNumber: string, password = DEMO_PATRON_PASSWORD) {
+      const res = await simpul.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/patron/login',
+        payload: { library, memberNumber, password },
+      });
+      if (res.statusCode !== 200) throw new Error(`patron login ${memberNumber} failed: ${res.statusCode} ${res.body}`);
       const set = res.cookies.find((c) => c.name === 'simpul_session');
       if (!set) throw new Error('no session cookie');
       return agent(`simpul_session=${set.value}`, (JSON.parse(res.body) as { csrfToken: string }).csrfToken);

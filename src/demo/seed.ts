@@ -1,5 +1,6 @@
 import { ingestStream, type Parsed } from '../catalog/ingest.ts';
 import { catalogMatcher } from '../catalog/match.ts';
+import { seedPortalDemo } from '../directory/portal-demo.ts';
 import { systemActor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import { hashPassword } from '../platform/auth.ts';
@@ -559,6 +560,7 @@ export async function seedDemo(db: Db, protector: Protector, opts: { catalog?: b
         .execute();
     }
     await seedPrograms(trx, actor, network.id, id);
+    await seedPortalDemo(trx);
     await audit(trx, actor, {
       action: 'seed',
       entity: 'network',

@@ -144,6 +144,13 @@ export async function listPatrons(
   return { items: rows.map(present), total: Number(count.n), page, pageSize };
 }
 
+/** A patron as she sees herself in the portal (no authorisation: the caller is that patron). */
+export async function patronById(db: DbOrTrx, id: number): Promise<Patron & { language: 'id' | 'en' }> {
+  const row = await baseQuery(db).select('p.language').where('p.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('patron');
+  return { ...present(row), language: row.language };
+}
+
 async function loadRow(db: DbOrTrx, actor: Actor, id: number): Promise<Row> {
   const row = await baseQuery(db).where('p.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('patron');

@@ -102,6 +102,7 @@ function staffActor(u: {
   return {
     kind: 'staff',
     userId: u.id,
+    patronId: null,
     label: `${u.username} (${u.full_name})`,
     libraryId: u.library_id,
     networkId: u.network_id,
@@ -146,7 +147,7 @@ export async function createApiToken(
   by: Actor,
   input: { libraryId: number; name: string; role: Actor['role'] & string },
 ): Promise<string> {
-  if (input.role === 'system') throw new Unauthenticated();
+  if (input.role === 'system' || input.role === 'patron') throw new Unauthenticated();
   const token = `smp_${newSecret()}`;
   await db.transaction().execute(async (trx) => {
     const row = await trx
@@ -155,7 +156,7 @@ export async function createApiToken(
         library_id: input.libraryId,
         name: input.name,
         token_hash: sha256(token),
-        role: input.role as Exclude<Actor['role'], 'system'>,
+        role: input.role as Exclude<Actor['role'], 'system' | 'patron'>,
         created_by: by.userId,
       })
       .returning('id')
@@ -183,6 +184,7 @@ export async function tokenActor(db: Db, token: string): Promise<Actor | null> {
   return {
     kind: 'token',
     userId: null,
+    patronId: null,
     label: `token:${row.name}`,
     libraryId: row.library_id,
     networkId: row.network_id,

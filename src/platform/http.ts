@@ -9,12 +9,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Actor } from './actor.ts';
+import type { Actor, PatronActor } from './actor.ts';
 import { sessionActor, tokenActor } from './auth.ts';
 import type { Config } from './config.ts';
 import { type Database, ping } from './db.ts';
 import { AppError, Forbidden, Unauthenticated } from './errors.ts';
 import { msg } from './messages.ts';
+import { isPatronToken, patronSessionActor } from './patron-session.ts';
 import type { Protector } from './protect.ts';
 
 export const SESSION_COOKIE = 'simpul_session';
@@ -28,7 +29,10 @@ export interface AppContext {
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** Staff, token or system; never a patron (see actor.ts). */
     actor: Actor | null;
+    /** The patron signed in to the portal, if this is a patron session. */
+    patron: PatronActor | null;
     csrfToken: string | null;
   }
   interface FastifyInstance {
@@ -58,14 +62,22 @@ export const ErrorReply = Type.Object(
   { $id: 'ErrorReply' },
 );
 
+/** Staff routes: a signed-in staff member or an API token. A patron session is not enough (401). */
 export function requireActor(req: FastifyRequest): Actor {
   if (!req.actor) throw new Unauthenticated();
   return req.actor;
 }
 
+/** Patron portal routes: the signed-in patron. Staff sessions get 403, anonymous callers 401. */
+export function requirePatron(req: FastifyRequest): PatronActor {
+  if (req.patron) return req.patron;
+  if (req.actor) throw new Forbidden(msg('patron_only'), 'patron_only');
+  throw new Unauthenticated();
+}
+
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Signing in again over a stale session must work without the old page's token.
-const CSRF_EXEMPT = new Set(['/api/v1/auth/login']);
+const CSRF_EXEMPT = new Set(['/api/v1/auth/login', '/api/v1/auth/patron/login', '/api/v1/auth/patron/activate']);
 
 export interface BuildOptions {
   logger?: boolean;
@@ -92,6 +104,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<App
     for (const method of methods) if (method !== 'HEAD') routeTable.push({ method, url: r.url, hidden });
   });
   app.decorateRequest('actor', null);
+  app.decorateRequest('patron', null);
   app.decorateRequest('csrfToken', null);
 
   await app.register(cookie);
@@ -136,9 +149,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<App
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
-      const found = await sessionActor(ctx.database.db, token);
+      const patron = isPatronToken(token) ? await patronSessionActor(ctx.database.db, token) : null;
+      const found = patron ?? (isPatronToken(token) ? null : await sessionActor(ctx.database.db, token));
       if (found) {
-        req.actor = found.actor;
+        if (patron) req.patron = patron.actor;
+        else req.actor = found.actor;
         req.csrfToken = found.csrfToken;
         // Cookies ride along on cross-site requests; a header they cannot set proves the page is ours.
         if (MUTATING.has(req.method) && !CSRF_EXEMPT.has(req.url) && req.headers['x-csrf-token'] !== found.csrfToken) {

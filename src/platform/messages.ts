@@ -40,6 +40,10 @@ const catalogue = {
     id: 'Anda tidak dapat memberikan peran yang lebih tinggi dari peran Anda',
     en: 'You cannot grant a role above your own',
   },
+  patron_only: {
+    id: 'Halaman ini untuk anggota yang masuk ke portal anggota',
+    en: 'This is for patrons signed in to the patron portal',
+  },
   password_weak: { id: 'kata sandi minimal 10 karakter', en: 'password needs at least 10 characters' },
 } satisfies Record<string, Bilingual>;
 

@@ -4,6 +4,7 @@ import { assertRole } from './actor.ts';
 import { createApiToken, login, logout } from './auth.ts';
 import { type App, requireActor, SESSION_COOKIE } from './http.ts';
 import { PageQuery, PageReply, pageOf } from './paging.ts';
+import { endPatronSession } from './patron-session.ts';
 
 const err = { $ref: 'ErrorReply#' } as const;
 
@@ -53,6 +54,8 @@ export async function platformRoutes(app: App): Promise<void> {
     {
       config: {
         rateLimit: {
+          // After body parsing: on onRequest the key could not name the account.
+          hook: 'preHandler',
           max: config.loginRateLimit.max,
           timeWindow: config.loginRateLimit.windowMs,
           // Per address and per account, so one attacker cannot lock everyone out and cannot try many accounts.
@@ -94,10 +97,11 @@ export async function platformRoutes(app: App): Promise<void> {
 
   app.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null() } } },
+    { schema: { tags: ['auth'], summary: 'End the session (staff or patron)', response: { 204: Type.Null() } } },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token && req.actor) await logout(db, token);
+      if (token && req.patron) await endPatronSession(db, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },

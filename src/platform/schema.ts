@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CatalogTables } from '../catalog/tables.ts';
+import type { PortalTables } from '../directory/portal-tables.ts';
 import type { ProgramsTables } from '../programs/tables.ts';
 
 /**
@@ -138,6 +139,7 @@ export interface PatronsTable {
   phone: string | null;
   status: Generated<PatronStatus>;
   membership_expires_on: DateString | null;
+  language: Generated<'id' | 'en'>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -165,7 +167,7 @@ export interface EligibilityRulesTable {
 }
 
 /** Every table; modules declare theirs in their own tables.ts and are joined here. */
-export interface DB extends CatalogTables, ProgramsTables {
+export interface DB extends CatalogTables, ProgramsTables, PortalTables {
   jobs: JobsTable;
   audit_log: AuditLogTable;
   networks: NetworksTable;

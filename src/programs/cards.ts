@@ -47,7 +47,7 @@ export function cardQrSvg(cardNumber: string): Promise<string> {
   return QRCode.toString(cardNumber, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 }
 
-function baseQuery(db: DbOrTrx) {
+export function cardsQuery(db: DbOrTrx) {
   return db
     .selectFrom('visiting_cards as c')
     .innerJoin('patrons as p', 'p.id', 'c.patron_id')
@@ -77,9 +77,9 @@ function baseQuery(db: DbOrTrx) {
     ]);
 }
 
-export type CardRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+export type CardRow = Awaited<ReturnType<ReturnType<typeof cardsQuery>['executeTakeFirstOrThrow']>>;
 
-async function presentAll(db: DbOrTrx, rows: CardRow[]): Promise<VisitingCard[]> {
+export async function presentCards(db: DbOrTrx, rows: CardRow[]): Promise<VisitingCard[]> {
   const ids = [...new Set(rows.flatMap((r) => r.valid_library_ids))];
   const libs = ids.length
     ? await db.selectFrom('libraries').select(['id', 'code', 'name']).where('id', 'in', ids).execute()
@@ -107,7 +107,7 @@ async function presentAll(db: DbOrTrx, rows: CardRow[]): Promise<VisitingCard[]>
 }
 
 export async function cardRowByNumber(db: DbOrTrx, cardNumber: string): Promise<CardRow | undefined> {
-  return baseQuery(db).where('c.card_number', '=', normalizeCardNumber(cardNumber)).executeTakeFirst();
+  return cardsQuery(db).where('c.card_number', '=', normalizeCardNumber(cardNumber)).executeTakeFirst();
 }
 
 /** The home library issues and manages; the libraries the card is valid at may look it up. */
@@ -117,9 +117,9 @@ function canSeeCard(actor: Actor, r: CardRow): boolean {
 }
 
 export async function getCard(db: DbOrTrx, actor: Actor, id: number): Promise<VisitingCard & { qrSvg: string }> {
-  const row = await baseQuery(db).where('c.id', '=', id).executeTakeFirst();
+  const row = await cardsQuery(db).where('c.id', '=', id).executeTakeFirst();
   if (!row || !canSeeCard(actor, row)) throw notFound('card');
-  const [card] = await presentAll(db, [row]);
+  const [card] = await presentCards(db, [row]);
   if (!card) throw notFound('card');
   return { ...card, qrSvg: await cardQrSvg(card.cardNumber) };
 }
@@ -150,7 +150,7 @@ export async function actorLibrary(db: DbOrTrx, actor: Actor, ref: string | unde
 export async function listCards(db: Db, actor: Actor, f: CardFilter): Promise<Page<VisitingCard>> {
   const lib = await actorLibrary(db, actor, f.library);
   const { page, pageSize, offset } = pageOf(f);
-  let q = baseQuery(db).where('c.home_library_id', '=', lib.id);
+  let q = cardsQuery(db).where('c.home_library_id', '=', lib.id);
   if (f.status) q = q.where('c.status', '=', f.status);
   if (f.q) {
     const like = `%${f.q.trim().toLowerCase()}%`;
@@ -169,7 +169,7 @@ export async function listCards(db: Db, actor: Actor, f: CardFilter): Promise<Pa
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);
-  return { items: await presentAll(db, rows), total: Number(count.n), page, pageSize };
+  return { items: await presentCards(db, rows), total: Number(count.n), page, pageSize };
 }
 
 export interface CardInput {
@@ -292,7 +292,7 @@ export async function revokeCard(
   reason: string,
 ): Promise<VisitingCard & { qrSvg: string }> {
   await db.transaction().execute(async (trx) => {
-    const row = await baseQuery(trx).where('c.id', '=', id).executeTakeFirst();
+    const row = await cardsQuery(trx).where('c.id', '=', id).executeTakeFirst();
     if (!row || !canSeeCard(actor, row)) throw notFound('card');
     if (!canActFor(actor, { id: row.home_library_id, network_id: row.home_network_id })) {
       throw new Forbidden(msg('forbidden_other_library'), 'forbidden_other_library');
