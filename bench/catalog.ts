@@ -13,14 +13,14 @@
  * numbers, a varied title for most records and the same title for some, so
  * that matching has real work, spread over the ten demo libraries.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ingestStream } from '../src/catalog/ingest.ts';
+import { collectIngestProfile, ingestStream } from '../src/catalog/ingest.ts';
 import { readIso2709 } from '../src/catalog/marc/iso2709.ts';
 import { toIso2709 } from '../src/catalog/marc/serialize.ts';
 import { catalogMatcher } from '../src/catalog/match.ts';
@@ -39,6 +39,10 @@ const { values: args } = parseArgs({
     n: { type: 'string', default: '100000' },
     'skip-pglite': { type: 'boolean', default: false },
     dir: { type: 'string', default: '/tmp/simpul-bench' },
+    profile: { type: 'boolean', default: false },
+    // internal: run one target in this process and print its rows as JSON (each target gets its own process,
+    // so peak memory is that target's alone: PGlite's heap is not mixed into the server's figure)
+    only: { type: 'string' },
   },
 });
 const N = Number(args.n);
@@ -154,6 +158,8 @@ async function ingestAll(database: Database, files: string[]) {
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 100);
+  const profile: Record<string, number> | null = args.profile ? {} : null;
+  collectIngestProfile(profile);
   const t = performance.now();
   let records = 0;
   for (const [k, file] of files.entries()) {
@@ -174,6 +180,13 @@ async function ingestAll(database: Database, files: string[]) {
   }
   const seconds = (performance.now() - t) / 1000;
   clearInterval(timer);
+  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
+  collectIngestProfile(null);
+  if (profile) {
+    console.error('where ingest time went (s):');
+    for (const [k, v] of Object.entries(profile).sort((a, b) => b[1] - a[1]))
+      console.error(`  ${k.padEnd(28)} ${k.startsWith('#') ? v : (v / 1000).toFixed(1)}`);
+  }
   const clusters = await db
     .selectFrom('clusters')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -245,13 +258,28 @@ async function prepare(database: Database) {
 
 const rows: Array<[string, string]> = [];
 const { files, all } = await buildCorpus(args.dir as string);
-console.error(`corpus: ${N} records, ${(statSync(all).size / 1e6).toFixed(1)} MB in ${args.dir}`);
-const p = await parseRate(all);
-rows.push(['ISO 2709 parse, simpul (records/s)', Math.round(p.ours).toLocaleString('en')]);
-rows.push([
-  'ISO 2709 parse, yaz-marcdump -o marc, same file (records/s)',
-  Number.isNaN(p.yaz) ? 'yaz missing' : Math.round(p.yaz).toLocaleString('en'),
-]);
+if (!args.only) {
+  console.error(`corpus: ${N} records, ${(statSync(all).size / 1e6).toFixed(1)} MB in ${args.dir}`);
+  const p = await parseRate(all);
+  rows.push(['ISO 2709 parse, simpul (records/s)', Math.round(p.ours).toLocaleString('en')]);
+  rows.push([
+    'ISO 2709 parse, yaz-marcdump -o marc, same file (records/s)',
+    Number.isNaN(p.yaz) ? 'yaz missing' : Math.round(p.yaz).toLocaleString('en'),
+  ]);
+}
+
+/** Runs one target in a child process (same tsx loader) and takes back its rows. */
+async function inChild(name: string): Promise<Array<[string, string]>> {
+  const argv = [...process.execArgv, process.argv[1] as string, ...process.argv.slice(2), '--only', name];
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  const [code] = await once(child, 'close');
+  if (code !== 0) return [[`${name}`, `failed (exit ${code})`]];
+  return JSON.parse(out.trim().split('\n').at(-1) as string);
+}
 
 const targets: Array<[string, () => Promise<{ database: Database; drop(): Promise<void> }>]> = [];
 if (!args['skip-pglite'])
@@ -261,6 +289,11 @@ if (process.env.DATABASE_URL) {
   targets.push(['PostgreSQL', () => freshPostgres(url)]);
 }
 for (const [name, open] of targets) {
+  if (!args.only) {
+    rows.push(...(await inChild(name)));
+    continue;
+  }
+  if (args.only !== name) continue;
   const { database, drop } = await open();
   try {
     await prepare(database);
@@ -280,6 +313,10 @@ for (const [name, open] of targets) {
     await database.close().catch(() => {});
     await drop();
   }
+}
+if (args.only) {
+  console.log(JSON.stringify(rows));
+  process.exit(0);
 }
 if (!process.env.DATABASE_URL) rows.push(['PostgreSQL server', 'skipped: set DATABASE_URL']);
 

@@ -1,18 +1,28 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../platform/db.ts';
-import { rebuildClusters } from './clusters.ts';
-import type { Bib, ItemInput } from './types.ts';
+import { buildDisplay, rebuildClusters } from './clusters.ts';
+import { applyItemRows, type ItemRow, titleKeyOf } from './item-rows.ts';
+import { type ClusterContent, storeClusterIndex } from './search-index.ts';
+import { idList, textList } from './sql-lists.ts';
+import type { Bib, ItemInput, ItemStatus } from './types.ts';
 
 /**
  * The store side of ingest: records arrive already parsed (any format), in
  * chunks; each chunk is one transaction that keeps the source record as
  * received, replaces its match keys and items, attaches it to a cluster and
  * refreshes what search reads. Re-sending the same record changes nothing.
+ *
+ * A chunk costs a fixed number of statements whatever its size: every list
+ * travels as one JSON parameter, every write is one multi-row statement, and
+ * new clusters are written once, complete, instead of inserted and refreshed.
  */
 
 export type Parsed =
   | { ok: true; position: string; raw: Buffer; format: string; bib: Bib }
+  /** A copy named by its record (item-only exports): applied to a record the library already sent. */
+  | { ok: true; position: string; raw: Buffer; format: string; itemRow: ItemRow }
   | { ok: false; position: string; reason: string; excerpt?: string };
 
 export interface MatchVerdict {
@@ -29,7 +39,13 @@ export interface Matcher {
   conflict?(a: Bib, b: Bib): string | undefined;
 }
 
-// A key shared by more records than this (a very common title) finds candidates only among the first ones.
+/*
+ * A key shared by more records of other libraries than this (a very common
+ * title, a reused ISBN, a series) is not used to find candidates, as
+ * clusterRecords skips oversized blocks: comparing with an arbitrary few
+ * hundred of thousands finds nothing reliably and costs most of the ingest.
+ * The record's other keys still find its matches.
+ */
 const MAX_CANDIDATES_PER_KEY = 200;
 
 export interface BatchCounts {
@@ -58,6 +74,22 @@ export interface IngestTarget {
   sourceId: number | null;
 }
 
+/** Where ingest time goes (ms per phase), collected when a caller asks for it (the benchmark). */
+let profile: Record<string, number> | null = null;
+export function collectIngestProfile(into: Record<string, number> | null): void {
+  profile = into;
+}
+let lastMark = 0;
+function count(what: string, n: number): void {
+  if (profile) profile[`# ${what}`] = (profile[`# ${what}`] ?? 0) + n;
+}
+function mark(phase?: string): void {
+  if (!profile) return;
+  const now = performance.now();
+  if (phase) profile[phase] = (profile[phase] ?? 0) + (now - lastMark);
+  lastMark = now;
+}
+
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 export function recordKeyOf(bib: Bib, raw: Buffer): string {
@@ -65,9 +97,16 @@ export function recordKeyOf(bib: Bib, raw: Buffer): string {
 }
 
 // Statuses Simpul's own workflows set; a library's re-sent record does not overwrite them.
-const MANAGED = new Set<string>(['on_deposit', 'in_transit']);
+export const MANAGED = new Set<string>(['on_deposit', 'in_transit']);
 const MANAGED_LIST = ['on_deposit', 'in_transit'] as const;
 
+export const DEFAULT_CHUNK_SIZE = 1000;
+
+/**
+ * Stores a stream of parsed records chunk by chunk. The next chunk is parsed
+ * while the database works on the previous one (at most two chunks in memory),
+ * and chunks are committed strictly in order.
+ */
 export async function ingestStream(
   db: Db,
   target: IngestTarget,
@@ -76,13 +115,13 @@ export async function ingestStream(
   opts: { chunkSize?: number; onChunk?: (counts: BatchCounts) => Promise<void> | void } = {},
 ): Promise<BatchCounts> {
   const counts = emptyCounts();
-  const chunkSize = opts.chunkSize ?? 500;
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   let chunk: Parsed[] = [];
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const part = chunk;
-    chunk = [];
+  let failed = false;
+  const store = async (part: Parsed[]) => {
+    const t0 = performance.now();
     const c = await db.transaction().execute((trx) => ingestChunk(trx, target, part, matcher));
+    if (profile) profile['chunk transaction'] = (profile['chunk transaction'] ?? 0) + performance.now() - t0;
     for (const k of Object.keys(counts) as Array<keyof BatchCounts>) counts[k] += c[k];
     await db
       .updateTable('import_batches')
@@ -99,11 +138,29 @@ export async function ingestStream(
       .execute();
     await opts.onChunk?.(counts);
   };
+  let inflight: Promise<void> | null = null;
+  const flush = async () => {
+    if (inflight) await inflight;
+    inflight = null;
+    if (chunk.length === 0) return;
+    const part = chunk;
+    chunk = [];
+    inflight = store(part);
+    // Awaited before the next chunk and at the end; until then a failure only stops the reading.
+    inflight.catch(() => {
+      failed = true;
+    });
+  };
+  let tp = performance.now();
   for await (const rec of records) {
+    if (profile) profile.parse = (profile.parse ?? 0) + performance.now() - tp;
     chunk.push(rec);
     if (chunk.length >= chunkSize) await flush();
+    if (failed) break;
+    tp = performance.now();
   }
   await flush();
+  if (inflight) await inflight;
   return counts;
 }
 
@@ -114,6 +171,18 @@ interface Incoming {
   bib: Bib;
   key: string;
   hash: string;
+  matchKeys: string[];
+}
+
+/** A record this chunk writes (new or changed) and where it goes. */
+interface Work {
+  /** Row id; assigned before writing for new records. */
+  id: number;
+  isNew: boolean;
+  rec: Incoming;
+  oldCluster: number | null;
+  /** Cluster it joins or keeps; a new cluster's id once created. */
+  cluster: number | null;
 }
 
 export async function ingestChunk(
@@ -124,9 +193,48 @@ export async function ingestChunk(
 ): Promise<BatchCounts> {
   const counts = emptyCounts();
   counts.read = part.length;
+  mark();
+  const rejected: Array<{ position: string; reason: string; excerpt?: string | undefined }> = [];
+  const itemRows: Array<{ position: string; raw: Buffer; row: ItemRow }> = [];
 
-  const rejected = part.filter((p): p is Extract<Parsed, { ok: false }> => !p.ok);
+  // Within one chunk the last copy of a record wins, as it would across chunks.
+  const byKey = new Map<string, Incoming>();
+  for (const p of part) {
+    if (!p.ok) rejected.push(p);
+    else if ('itemRow' in p) itemRows.push({ position: p.position, raw: p.raw, row: p.itemRow });
+    else {
+      const key = recordKeyOf(p.bib, p.raw);
+      byKey.set(key, {
+        position: p.position,
+        raw: p.raw,
+        format: p.format,
+        bib: p.bib,
+        key,
+        hash: sha256(p.raw),
+        matchKeys: p.bib.deleted ? [] : [...new Set(matcher.keys(p.bib))],
+      });
+    }
+  }
+  mark('keys and hashes');
+
+  const touched = new Set<number>();
+  if (byKey.size) await storeRecords(trx, target, byKey, matcher, counts, touched);
+  if (itemRows.length) {
+    const r = await applyItemRows(trx, target.libraryId, itemRows, matcher);
+    counts.added += r.added;
+    counts.updated += r.updated;
+    counts.unchanged += r.unchanged;
+    rejected.push(...r.rejected);
+    for (const id of r.touched) touched.add(id);
+    mark('item rows');
+  }
+  if (touched.size) await rebuildClusters(trx, [...touched]);
+  mark('refresh changed clusters');
+
   counts.rejected = rejected.length;
+  // In the order of the file, whichever step set them aside.
+  const order = new Map(part.map((p, i) => [p.position, i]));
+  rejected.sort((a, b) => (order.get(a.position) ?? 0) - (order.get(b.position) ?? 0));
   if (rejected.length) {
     await trx
       .insertInto('rejected_records')
@@ -140,28 +248,30 @@ export async function ingestChunk(
       )
       .execute();
   }
+  mark('rejections');
+  return counts;
+}
 
-  // Within one chunk the last copy of a record wins, as it would across chunks.
-  const byKey = new Map<string, Incoming>();
-  for (const p of part) {
-    if (!p.ok) continue;
-    const key = recordKeyOf(p.bib, p.raw);
-    byKey.set(key, { position: p.position, raw: p.raw, format: p.format, bib: p.bib, key, hash: sha256(p.raw) });
-  }
-  if (byKey.size === 0) return counts;
-
+async function storeRecords(
+  trx: Trx,
+  target: IngestTarget,
+  byKey: Map<string, Incoming>,
+  matcher: Matcher,
+  counts: BatchCounts,
+  touched: Set<number>,
+): Promise<void> {
+  const { libraryId } = target;
   const existing = await trx
     .selectFrom('source_records')
     .select(['id', 'record_key', 'content_hash', 'cluster_id', 'deleted'])
-    .where('library_id', '=', target.libraryId)
-    .where('record_key', 'in', [...byKey.keys()])
+    .where('library_id', '=', libraryId)
+    .where(sql<boolean>`record_key in ${textList(byKey.keys())}`)
     .execute();
   const old = new Map(existing.map((e) => [e.record_key, e]));
+  mark('existing records');
 
-  const changed: Array<{ id: number; rec: Incoming; oldCluster: number | null }> = [];
+  const work: Work[] = [];
   const removed: Array<{ id: number; oldCluster: number | null }> = [];
-  const toInsert: Incoming[] = [];
-
   for (const rec of byKey.values()) {
     const prev = old.get(rec.key);
     if (rec.bib.deleted) {
@@ -169,96 +279,144 @@ export async function ingestChunk(
       else counts.unchanged++;
       continue;
     }
-    if (!prev) toInsert.push(rec);
+    if (!prev) work.push({ id: 0, isNew: true, rec, oldCluster: null, cluster: null });
     else if (prev.content_hash === rec.hash && !prev.deleted) counts.unchanged++;
-    else changed.push({ id: prev.id, rec, oldCluster: prev.cluster_id });
+    else work.push({ id: prev.id, isNew: false, rec, oldCluster: prev.cluster_id, cluster: null });
   }
-  counts.added = toInsert.length;
+  const fresh = work.filter((w) => w.isNew);
+  const changed = work.filter((w) => !w.isNew);
+  counts.added = fresh.length;
   counts.updated = changed.length;
   counts.deleted = removed.length;
-
-  const touchedClusters = new Set<number>();
-
-  if (toInsert.length) {
-    const rows = await trx
-      .insertInto('source_records')
-      .values(
-        toInsert.map((r) => ({
-          library_id: target.libraryId,
-          source_id: target.sourceId,
-          record_key: r.key,
-          format: r.format,
-          raw: r.raw,
-          content_hash: r.hash,
-          bib: JSON.stringify(r.bib),
-          batch_id: target.batchId,
-          position: r.position,
-        })),
-      )
-      .returning(['id', 'record_key'])
-      .execute();
-    const idOf = new Map(rows.map((r) => [r.record_key, r.id]));
-    for (const r of toInsert) changed.push({ id: idOf.get(r.key) as number, rec: r, oldCluster: null });
-  }
-  for (const c of changed) {
-    if (c.oldCluster === null && !old.has(c.rec.key)) continue; // just inserted
-    await trx
-      .updateTable('source_records')
-      .set({
-        raw: c.rec.raw,
-        content_hash: c.rec.hash,
-        bib: JSON.stringify(c.rec.bib),
-        format: c.rec.format,
-        batch_id: target.batchId,
-        position: c.rec.position,
-        deleted: false,
-        updated_at: new Date(),
-      })
-      .where('id', '=', c.id)
-      .execute();
-  }
 
   if (removed.length) {
     const ids = removed.map((r) => r.id);
     await trx
       .updateTable('source_records')
       .set({ deleted: true, cluster_id: null, batch_id: target.batchId, updated_at: new Date() })
-      .where('id', 'in', ids)
+      .where(sql<boolean>`id in ${idList(ids)}`)
       .execute();
-    await trx.deleteFrom('match_keys').where('record_id', 'in', ids).execute();
+    await trx
+      .deleteFrom('match_keys')
+      .where(sql<boolean>`record_id in ${idList(ids)}`)
+      .execute();
     await trx
       .updateTable('items')
       .set({ status: 'withdrawn', cluster_id: null, updated_at: new Date() })
-      .where('source_record_id', 'in', ids)
+      .where(sql<boolean>`source_record_id in ${idList(ids)}`)
       .where('status', 'not in', MANAGED_LIST)
       .execute();
-    for (const r of removed) if (r.oldCluster) touchedClusters.add(r.oldCluster);
+    for (const r of removed) if (r.oldCluster) touched.add(r.oldCluster);
+    mark('deletions');
+  }
+  if (work.length === 0) return;
+
+  const assigned = await assignClusters(trx, libraryId, work, matcher);
+  counts.matched = assigned.matched;
+  for (const id of assigned.touched) touched.add(id);
+  const needCluster = work.filter((w) => w.cluster === null);
+
+  // Ids for new records and new clusters in one round trip, so every row is written once, complete.
+  const ids = await sql<{ kind: string; id: number }>`
+    select 'r' as kind, nextval(pg_get_serial_sequence('source_records', 'id'))::int8 as id
+      from generate_series(1, ${fresh.length}::int)
+    union all
+    select 'c' as kind, nextval(pg_get_serial_sequence('clusters', 'id'))::int8 as id
+      from generate_series(1, ${needCluster.length}::int)`.execute(trx);
+  const recordIds = ids.rows.filter((r) => r.kind === 'r').map((r) => Number(r.id));
+  const clusterIds = ids.rows.filter((r) => r.kind === 'c').map((r) => Number(r.id));
+  fresh.forEach((w, i) => {
+    w.id = recordIds[i] as number;
+  });
+  needCluster.forEach((w, i) => {
+    w.cluster = clusterIds[i] as number;
+  });
+  mark('ids');
+
+  const plan = await planItems(trx, libraryId, work);
+  for (const id of plan.touched) touched.add(id);
+  mark('items lookup');
+
+  // New clusters hold one record each: their display, search document and holdings are known here.
+  // A changed record's new cluster is refreshed from the database instead (it may keep items not in the file).
+  if (needCluster.length) {
+    const lib = await trx
+      .selectFrom('libraries')
+      .select(['region_code', 'type'])
+      .where('id', '=', libraryId)
+      .executeTakeFirstOrThrow();
+    const content: ClusterContent[] = needCluster.map((w) => {
+      const held = plan.finalItems.get(w.id) ?? [];
+      const available = held.filter((i) => i.status === 'available' && i.loanable).length;
+      if (!w.isNew) touched.add(w.cluster as number);
+      return {
+        id: w.cluster as number,
+        display: buildDisplay([{ bib: w.rec.bib, format: w.rec.format }]),
+        members: [{ bib: w.rec.bib, libraryId, regionCode: lib.region_code, libraryType: lib.type }],
+        holdings: held.length ? [{ libraryId, copies: held.length, available }] : [],
+      };
+    });
+    await storeClusterIndex(trx, content, 'insert');
+    mark('new clusters');
   }
 
+  if (fresh.length) {
+    const rows = fresh.map((w) => ({
+      id: w.id,
+      record_key: w.rec.key,
+      format: w.rec.format,
+      raw: w.rec.raw.toString('base64'),
+      content_hash: w.rec.hash,
+      bib: w.rec.bib,
+      cluster_id: w.cluster,
+      position: w.rec.position,
+      title_key: titleKeyOf(w.rec.bib),
+    }));
+    await sql`
+      insert into source_records (id, library_id, source_id, record_key, format, raw, content_hash, bib, cluster_id,
+        batch_id, position, title_key)
+      select x.id, ${libraryId}::bigint, ${target.sourceId}::bigint, x.record_key, x.format, decode(x.raw, 'base64'),
+        x.content_hash, x.bib, x.cluster_id, ${target.batchId}::bigint, x.position, x.title_key
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, record_key text, format text, raw text,
+        content_hash text, bib jsonb, cluster_id bigint, position text, title_key text)`.execute(trx);
+    mark('insert records');
+  }
   if (changed.length) {
-    const ids = changed.map((c) => c.id);
-    await trx.deleteFrom('match_keys').where('record_id', 'in', ids).execute();
-    const keyRows = changed.flatMap((c) =>
-      [...new Set(matcher.keys(c.rec.bib))].map((key) => ({ key, record_id: c.id })),
-    );
-    for (let i = 0; i < keyRows.length; i += 2000) {
-      await trx
-        .insertInto('match_keys')
-        .values(keyRows.slice(i, i + 2000))
-        .execute();
-    }
-    const matched = await assignClusters(trx, target.libraryId, changed, matcher);
-    counts.matched = matched.matched;
-    for (const id of matched.touched) touchedClusters.add(id);
-    await syncItems(trx, target.libraryId, changed);
+    const rows = changed.map((w) => ({
+      id: w.id,
+      format: w.rec.format,
+      raw: w.rec.raw.toString('base64'),
+      content_hash: w.rec.hash,
+      bib: w.rec.bib,
+      cluster_id: w.cluster,
+      position: w.rec.position,
+      title_key: titleKeyOf(w.rec.bib),
+    }));
+    await sql`
+      update source_records s set format = x.format, raw = decode(x.raw, 'base64'), content_hash = x.content_hash,
+        bib = x.bib, cluster_id = x.cluster_id, batch_id = ${target.batchId}::bigint, position = x.position,
+        title_key = x.title_key, deleted = false, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, format text, raw text,
+        content_hash text, bib jsonb, cluster_id bigint, position text, title_key text)
+      where s.id = x.id`.execute(trx);
+    await trx
+      .deleteFrom('match_keys')
+      .where(sql<boolean>`record_id in ${idList(changed.map((w) => w.id))}`)
+      .execute();
+    mark('update records');
   }
-
-  if (touchedClusters.size) await rebuildClusters(trx, [...touchedClusters]);
-  return counts;
+  const keyRows = work.flatMap((w) => w.rec.matchKeys.map((k) => ({ k, r: w.id })));
+  if (keyRows.length) {
+    await sql`insert into match_keys (key, record_id)
+      select x.k, x.r from jsonb_to_recordset(${JSON.stringify(keyRows)}::jsonb) as x(k text, r bigint)`.execute(trx);
+  }
+  mark('insert match keys');
+  await writeItems(trx, libraryId, plan, changed);
+  mark('write items');
 }
 
-interface Candidate {
-  record_id: number;
+interface Member {
+  id: number;
   library_id: number;
   cluster_id: number | null;
   record_key: string;
@@ -266,14 +424,15 @@ interface Candidate {
 }
 
 /**
- * Attach each changed record to the cluster of its best match in another
- * library, else to a cluster of its own. Staff decisions (merge/split) override
- * the matcher. Two records of one library never share a cluster.
+ * Decides the cluster of each record written: the cluster of its best match
+ * in another library, else the one it was alone in, else a new one (cluster
+ * left null). Staff decisions (merge/split) override the matcher. Two records
+ * of one library never share a cluster. Writes nothing.
  */
 async function assignClusters(
   trx: Trx,
   libraryId: number,
-  changed: Array<{ id: number; rec: Incoming; oldCluster: number | null }>,
+  work: Work[],
   matcher: Matcher,
 ): Promise<{ matched: number; touched: number[] }> {
   const touched = new Set<number>();
@@ -281,137 +440,114 @@ async function assignClusters(
   const decisions = await loadDecisions(
     trx,
     libraryId,
-    changed.map((c) => c.rec.key),
+    work.map((w) => w.rec.key),
   );
-  const allKeys = [...new Set(changed.flatMap((c) => matcher.keys(c.rec.bib)))];
-  // Keys first, then each candidate record once: a record sharing four keys would otherwise travel four times.
+  const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))];
+  // Keys first (ids only, at most one past the limit per key), then each candidate cluster's members once.
   const hits = allKeys.length
-    ? await trx
-        .selectFrom('match_keys as k')
-        .innerJoin('source_records as r', 'r.id', 'k.record_id')
-        .select(['k.key', 'r.id'])
-        .where('k.key', 'in', allKeys)
-        .where('r.library_id', '<>', libraryId)
-        .where('r.deleted', '=', false)
-        .execute()
+    ? (
+        await sql<{ key: string; id: number; cluster_id: number | null }>`
+          select x.key, h.id, h.cluster_id
+          from ${textList(allKeys)} as x(key)
+          cross join lateral (
+            select r.id, r.cluster_id from match_keys k join source_records r on r.id = k.record_id
+            where k.key = x.key and r.library_id <> ${libraryId}::bigint and not r.deleted
+            limit ${MAX_CANDIDATES_PER_KEY + 1}::int
+          ) h`.execute(trx)
+      ).rows
     : [];
+  mark('candidate keys');
   const perKey = new Map<string, number[]>();
   for (const h of hits) {
     const list = perKey.get(h.key) ?? [];
-    if (list.length < MAX_CANDIDATES_PER_KEY) list.push(h.id);
+    list.push(Number(h.id));
     perKey.set(h.key, list);
   }
-  const candidateIds = [...new Set([...perKey.values()].flat())];
-  const candidateRows: Candidate[] = candidateIds.length
+  const clusterSet = new Set<number>();
+  for (const h of hits) {
+    if ((perKey.get(h.key)?.length ?? 0) > MAX_CANDIDATES_PER_KEY) continue;
+    if (h.cluster_id !== null) clusterSet.add(Number(h.cluster_id));
+  }
+  for (const [key, ids] of perKey) if (ids.length > MAX_CANDIDATES_PER_KEY) perKey.delete(key);
+  // The clusters records leave are read too: whether a record was alone in its cluster decides if it keeps it.
+  for (const w of work) if (w.oldCluster !== null) clusterSet.add(w.oldCluster);
+  const members = clusterSet.size
     ? ((await trx
         .selectFrom('source_records')
-        .select(['id as record_id', 'library_id', 'cluster_id', 'record_key', 'bib'])
-        .where('id', 'in', candidateIds)
-        .execute()) as unknown as Candidate[])
-    : [];
-  const byId = new Map(candidateRows.map((c) => [c.record_id, c]));
-  const candidates: Array<Candidate & { key: string }> = [];
-  for (const [key, ids] of perKey)
-    for (const id of ids) {
-      const c = byId.get(id);
-      if (c) candidates.push({ ...c, key });
-    }
-  const byKey = new Map<string, Candidate[]>();
-  for (const c of candidates) {
-    const list = byKey.get(c.key) ?? [];
-    list.push(c);
-    byKey.set(c.key, list);
-  }
-  // Which libraries each candidate cluster already holds, to keep one record per library per cluster.
-  const clusterIds = [...new Set(candidates.map((c) => c.cluster_id).filter((x): x is number => x !== null))];
-  const members = clusterIds.length
-    ? await trx
-        .selectFrom('source_records')
-        .select(['cluster_id', 'library_id', 'id', 'bib'])
-        .where('cluster_id', 'in', clusterIds)
+        .select(['id', 'library_id', 'cluster_id', 'record_key', 'bib'])
+        .where(sql<boolean>`cluster_id in ${idList(clusterSet)}`)
         .where('deleted', '=', false)
-        .execute()
+        .execute()) as Member[])
     : [];
+  mark('candidate records');
+  count('candidate key hits', hits.length);
+  count('cluster members read', members.length);
+  const byId = new Map(members.map((m) => [m.id, m]));
   const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
+  // Which libraries each cluster already holds, to keep one record per library per cluster.
+  const libsIn = new Map<number, Map<number, number>>();
   for (const m of members) {
     if (m.cluster_id === null) continue;
     const list = bibsIn.get(m.cluster_id) ?? [];
     list.push({ id: m.id, bib: m.bib });
     bibsIn.set(m.cluster_id, list);
-  }
-  const libsIn = new Map<number, Map<number, number>>();
-  for (const m of members) {
-    if (m.cluster_id === null) continue;
     const map = libsIn.get(m.cluster_id) ?? new Map<number, number>();
     map.set(m.library_id, m.id);
     libsIn.set(m.cluster_id, map);
   }
 
-  const fresh: typeof changed = [];
-  const moves: Array<{ id: number; cluster: number }> = [];
-  for (const c of changed) {
+  let placeholder = 0;
+  for (const w of work) {
+    // New records have no row id yet; a negative placeholder stands for them within the chunk.
+    const self = w.isNew ? --placeholder : w.id;
     const seen = new Set<number>();
     let best: { cluster: number; score: number } | null = null;
-    const forced = decisions.merge.get(c.rec.key);
-    for (const key of new Set(matcher.keys(c.rec.bib))) {
-      for (const cand of byKey.get(key) ?? []) {
-        if (seen.has(cand.record_id) || cand.cluster_id === null) continue;
-        seen.add(cand.record_id);
+    const forced = decisions.merge.get(w.rec.key);
+    for (const key of w.rec.matchKeys) {
+      for (const id of perKey.get(key) ?? []) {
+        const cand = byId.get(id);
+        if (!cand || seen.has(id) || cand.cluster_id === null) continue;
+        seen.add(id);
         const pair = `${cand.library_id}|${cand.record_key}`;
-        if (decisions.split.get(c.rec.key)?.has(pair)) continue;
+        if (decisions.split.get(w.rec.key)?.has(pair)) continue;
         const holder = libsIn.get(cand.cluster_id)?.get(libraryId);
-        if (holder !== undefined && holder !== c.id) continue;
-        const verdict = matcher.compare(c.rec.bib, cand.bib);
+        if (holder !== undefined && holder !== self) continue;
+        const verdict = matcher.compare(w.rec.bib, cand.bib);
+        count('compares', 1);
         if (verdict.decision !== 'match') continue;
         // Matching one member is not enough if another member rules the record out (no chaining).
         const conflict = matcher.conflict;
-        if (conflict && (bibsIn.get(cand.cluster_id) ?? []).some((m) => m.id !== c.id && conflict(c.rec.bib, m.bib)))
+        if (conflict && (bibsIn.get(cand.cluster_id) ?? []).some((m) => m.id !== self && conflict(w.rec.bib, m.bib)))
           continue;
         if (!best || verdict.score > best.score) best = { cluster: cand.cluster_id, score: verdict.score };
       }
     }
-    let target: number | null = null;
-    if (forced) target = forced;
-    else if (best) target = best.cluster;
-    if (target !== null) {
-      matched++;
-    } else if (c.oldCluster !== null && (libsIn.get(c.oldCluster)?.size ?? 0) <= 1) {
-      target = c.oldCluster; // it was alone there: keep its cluster id stable
-    } else {
-      // A new cluster, created with the others after the loop; a placeholder id until then.
-      fresh.push(c);
-      continue;
+    let cluster: number | null = null;
+    if (forced) cluster = forced;
+    else if (best) cluster = best.cluster;
+    if (cluster !== null) matched++;
+    else if (w.oldCluster !== null && [...(libsIn.get(w.oldCluster)?.values() ?? [])].every((id) => id === self))
+      cluster = w.oldCluster; // it was alone there: keep its cluster id stable
+    if (w.oldCluster !== null && cluster !== w.oldCluster) touched.add(w.oldCluster);
+    w.cluster = cluster;
+    if (cluster === null) continue; // a new cluster, created after the loop
+    touched.add(cluster);
+    const prevLibs = libsIn.get(w.oldCluster ?? -1);
+    if (w.oldCluster !== null && cluster !== w.oldCluster && prevLibs?.get(libraryId) === self) {
+      prevLibs.delete(libraryId);
+      bibsIn.set(
+        w.oldCluster,
+        (bibsIn.get(w.oldCluster) ?? []).filter((m) => m.id !== self),
+      );
     }
-    if (target !== c.oldCluster) {
-      moves.push({ id: c.id, cluster: target });
-      if (c.oldCluster !== null) touched.add(c.oldCluster);
-    }
-    touched.add(target);
-    const map = libsIn.get(target) ?? new Map<number, number>();
-    map.set(libraryId, c.id);
-    libsIn.set(target, map);
-    const list = bibsIn.get(target) ?? [];
-    list.push({ id: c.id, bib: c.rec.bib });
-    bibsIn.set(target, list);
+    const map = libsIn.get(cluster) ?? new Map<number, number>();
+    map.set(libraryId, self);
+    libsIn.set(cluster, map);
+    const list = (bibsIn.get(cluster) ?? []).filter((m) => m.id !== self);
+    list.push({ id: self, bib: w.rec.bib });
+    bibsIn.set(cluster, list);
   }
-  if (fresh.length) {
-    const created = await trx
-      .insertInto('clusters')
-      .values(fresh.map((c) => ({ title: c.rec.bib.title || '—', display: JSON.stringify(c.rec.bib) })))
-      .returning('id')
-      .execute();
-    fresh.forEach((c, i) => {
-      const id = (created[i] as { id: number }).id;
-      moves.push({ id: c.id, cluster: id });
-      if (c.oldCluster !== null) touched.add(c.oldCluster);
-      touched.add(id);
-    });
-  }
-  if (moves.length) {
-    await sql`update source_records s set cluster_id = x.cluster
-      from jsonb_to_recordset(${JSON.stringify(moves)}::jsonb) as x(id bigint, cluster bigint)
-      where s.id = x.id`.execute(trx);
-  }
+  mark('compare');
   return { matched, touched: [...touched] };
 }
 
@@ -419,135 +555,166 @@ async function loadDecisions(trx: Trx, libraryId: number, keys: string[]) {
   const merge = new Map<string, number>();
   const split = new Map<string, Set<string>>();
   if (keys.length === 0) return { merge, split };
+  const keyList = textList(keys);
   const rows = await trx
     .selectFrom('cluster_decisions as d')
     .select(['d.kind', 'd.a_library_id', 'd.a_record_key', 'd.b_library_id', 'd.b_record_key'])
     .where('d.active', '=', true)
     .where((eb) =>
       eb.or([
-        eb.and([eb('d.a_library_id', '=', libraryId), eb('d.a_record_key', 'in', keys)]),
-        eb.and([eb('d.b_library_id', '=', libraryId), eb('d.b_record_key', 'in', keys)]),
+        eb.and([eb('d.a_library_id', '=', libraryId), sql<boolean>`d.a_record_key in ${keyList}`]),
+        eb.and([eb('d.b_library_id', '=', libraryId), sql<boolean>`d.b_record_key in ${keyList}`]),
       ]),
     )
     .orderBy('d.id')
     .execute();
-  for (const d of rows) {
-    const mineIsA = d.a_library_id === libraryId && keys.includes(d.a_record_key);
-    const myKey = mineIsA ? d.a_record_key : d.b_record_key;
-    const otherLib = mineIsA ? d.b_library_id : d.a_library_id;
-    const otherKey = mineIsA ? d.b_record_key : d.a_record_key;
-    if (d.kind === 'split') {
-      const set = split.get(myKey) ?? new Set<string>();
-      set.add(`${otherLib}|${otherKey}`);
-      split.set(myKey, set);
-      merge.delete(myKey);
+  if (rows.length === 0) return { merge, split };
+  const mine = new Set(keys);
+  const sides = rows.map((d) => {
+    const mineIsA = d.a_library_id === libraryId && mine.has(d.a_record_key);
+    return {
+      kind: d.kind,
+      myKey: mineIsA ? d.a_record_key : d.b_record_key,
+      otherLib: mineIsA ? d.b_library_id : d.a_library_id,
+      otherKey: mineIsA ? d.b_record_key : d.a_record_key,
+    };
+  });
+  // Where the other side of each merge lives now, in one query.
+  const merges = sides.filter((s) => s.kind === 'merge');
+  const clusterOf = new Map<string, number>();
+  if (merges.length) {
+    const found = await sql<{ library_id: number; record_key: string; cluster_id: number }>`
+      select s.library_id, s.record_key, s.cluster_id from source_records s
+      join jsonb_to_recordset(${JSON.stringify(merges.map((m) => ({ l: m.otherLib, k: m.otherKey })))}::jsonb)
+        as x(l bigint, k text) on s.library_id = x.l and s.record_key = x.k
+      where not s.deleted and s.cluster_id is not null`.execute(trx);
+    for (const f of found.rows) clusterOf.set(`${f.library_id}|${f.record_key}`, Number(f.cluster_id));
+  }
+  for (const s of sides) {
+    const pair = `${s.otherLib}|${s.otherKey}`;
+    if (s.kind === 'split') {
+      const set = split.get(s.myKey) ?? new Set<string>();
+      set.add(pair);
+      split.set(s.myKey, set);
+      merge.delete(s.myKey);
     } else {
-      const other = await trx
-        .selectFrom('source_records')
-        .select('cluster_id')
-        .where('library_id', '=', otherLib)
-        .where('record_key', '=', otherKey)
-        .where('deleted', '=', false)
-        .executeTakeFirst();
-      if (other?.cluster_id) merge.set(myKey, other.cluster_id);
-      split.get(myKey)?.delete(`${otherLib}|${otherKey}`);
+      const other = clusterOf.get(pair);
+      if (other) merge.set(s.myKey, other);
+      split.get(s.myKey)?.delete(pair);
     }
   }
   return { merge, split };
 }
 
+interface PlannedItem extends ItemInput {
+  recordId: number;
+  cluster: number | null;
+}
+
+interface ItemPlan {
+  updates: Map<number, PlannedItem & { status: ItemStatus | 'on_deposit' }>;
+  inserts: PlannedItem[];
+  stale: number[];
+  /** Copies each written record holds after this chunk (for new clusters' holdings). */
+  finalItems: Map<number, Array<{ status: string; loanable: boolean }>>;
+  /** Clusters that lose copies to another record. */
+  touched: Set<number>;
+}
+
 /** Items follow their record: upsert by barcode, replace unbarcoded copies, keep workflow states. */
-async function syncItems(trx: Trx, libraryId: number, changed: Array<{ id: number; rec: Incoming }>): Promise<void> {
-  const ids = changed.map((c) => c.id);
-  const clusterOf = new Map(
-    (await trx.selectFrom('source_records').select(['id', 'cluster_id']).where('id', 'in', ids).execute()).map((r) => [
-      r.id,
-      r.cluster_id,
-    ]),
-  );
-  const current = await trx
-    .selectFrom('items')
-    .select(['id', 'source_record_id', 'barcode', 'status'])
-    .where('library_id', '=', libraryId)
-    .where((eb) =>
-      eb.or([
-        eb('source_record_id', 'in', ids),
-        eb(
-          'barcode',
-          'in',
-          changed
-            .flatMap((c) => c.rec.bib.items.map((i) => i.barcode).filter((b): b is string => Boolean(b)))
-            .concat(['']),
-        ),
-      ]),
-    )
-    .execute();
+async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<ItemPlan> {
+  const changedIds = work.filter((w) => !w.isNew).map((w) => w.id);
+  const barcodes = work.flatMap((w) => w.rec.bib.items.map((i) => i.barcode).filter((b): b is string => Boolean(b)));
+  const current =
+    changedIds.length || barcodes.length
+      ? await trx
+          .selectFrom('items')
+          .select(['id', 'source_record_id', 'barcode', 'status', 'cluster_id'])
+          .where('library_id', '=', libraryId)
+          .where((eb) =>
+            eb.or([
+              sql<boolean>`source_record_id in ${idList(changedIds)}`,
+              sql<boolean>`barcode in ${textList(barcodes)}`,
+            ]),
+          )
+          .execute()
+      : [];
   const byBarcode = new Map(current.filter((i) => i.barcode).map((i) => [i.barcode as string, i]));
-  const keep = new Set<number>();
-  const inserts: Array<ItemInput & { recordId: number }> = [];
+  const plan: ItemPlan = { updates: new Map(), inserts: [], stale: [], finalItems: new Map(), touched: new Set() };
   // A barcode is unique within a library: when a file repeats one, its last mention wins.
   const pendingByBarcode = new Map<string, number>();
-  for (const c of changed) {
-    for (const item of c.rec.bib.items) {
+  for (const w of work) {
+    for (const item of w.rec.bib.items) {
       const hit = item.barcode ? byBarcode.get(item.barcode) : undefined;
+      const planned: PlannedItem = { ...item, recordId: w.id, cluster: w.cluster };
       if (hit) {
-        keep.add(hit.id);
-        await trx
-          .updateTable('items')
-          .set({
-            source_record_id: c.id,
-            cluster_id: clusterOf.get(c.id) ?? null,
-            call_number: item.callNumber ?? null,
-            location: item.location ?? null,
-            loanable: item.loanable,
-            note: item.note ?? null,
-            ...(MANAGED.has(hit.status) ? {} : { status: item.status }),
-            updated_at: new Date(),
-          })
-          .where('id', '=', hit.id)
-          .execute();
+        const status = MANAGED.has(hit.status) ? (hit.status as ItemStatus) : item.status;
+        plan.updates.set(hit.id, { ...planned, status });
+        if (hit.cluster_id !== null && hit.cluster_id !== w.cluster) plan.touched.add(hit.cluster_id);
       } else if (item.barcode && pendingByBarcode.has(item.barcode)) {
-        inserts[pendingByBarcode.get(item.barcode) as number] = { ...item, recordId: c.id };
+        plan.inserts[pendingByBarcode.get(item.barcode) as number] = planned;
       } else {
-        if (item.barcode) pendingByBarcode.set(item.barcode, inserts.length);
-        inserts.push({ ...item, recordId: c.id });
+        if (item.barcode) pendingByBarcode.set(item.barcode, plan.inserts.length);
+        plan.inserts.push(planned);
       }
     }
   }
-  const stale = current.filter(
-    (i) => i.source_record_id !== null && ids.includes(i.source_record_id) && !keep.has(i.id) && !MANAGED.has(i.status),
-  );
-  if (stale.length)
+  const changedSet = new Set(changedIds);
+  plan.stale = current
+    .filter(
+      (i) =>
+        i.source_record_id !== null &&
+        changedSet.has(i.source_record_id) &&
+        !plan.updates.has(i.id) &&
+        !MANAGED.has(i.status),
+    )
+    .map((i) => i.id);
+  for (const i of [...plan.updates.values(), ...plan.inserts]) {
+    const list = plan.finalItems.get(i.recordId) ?? [];
+    list.push({ status: i.status, loanable: i.loanable });
+    plan.finalItems.set(i.recordId, list);
+  }
+  return plan;
+}
+
+async function writeItems(trx: Trx, libraryId: number, plan: ItemPlan, changed: Work[]): Promise<void> {
+  const row = (i: PlannedItem) => ({
+    record: i.recordId,
+    cluster: i.cluster,
+    barcode: i.barcode ?? null,
+    call_number: i.callNumber ?? null,
+    location: i.location ?? null,
+    status: i.status,
+    loanable: i.loanable,
+    note: i.note ?? null,
+  });
+  if (plan.stale.length)
     await trx
       .deleteFrom('items')
-      .where(
-        'id',
-        'in',
-        stale.map((s) => s.id),
-      )
+      .where(sql<boolean>`id in ${idList(plan.stale)}`)
       .execute();
-  if (inserts.length) {
-    await trx
-      .insertInto('items')
-      .values(
-        inserts.map((i) => ({
-          library_id: libraryId,
-          source_record_id: i.recordId,
-          cluster_id: clusterOf.get(i.recordId) ?? null,
-          barcode: i.barcode ?? null,
-          call_number: i.callNumber ?? null,
-          location: i.location ?? null,
-          status: i.status,
-          loanable: i.loanable,
-          note: i.note ?? null,
-        })),
-      )
-      .execute();
+  if (plan.updates.size) {
+    const rows = [...plan.updates].map(([id, i]) => ({ id, ...row(i) }));
+    await sql`
+      update items t set source_record_id = x.record, cluster_id = x.cluster, call_number = x.call_number,
+        location = x.location, status = x.status, loanable = x.loanable, note = x.note, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, record bigint, cluster bigint,
+        call_number text, location text, status text, loanable boolean, note text)
+      where t.id = x.id`.execute(trx);
   }
-  // Items keep pointing at their record's current cluster.
-  await trx
-    .updateTable('items')
-    .set({ cluster_id: sql`(select cluster_id from source_records s where s.id = items.source_record_id)` })
-    .where('source_record_id', 'in', ids)
-    .execute();
+  if (plan.inserts.length) {
+    await sql`
+      insert into items (library_id, source_record_id, cluster_id, barcode, call_number, location, status, loanable, note)
+      select ${libraryId}::bigint, x.record, x.cluster, x.barcode, x.call_number, x.location, x.status, x.loanable, x.note
+      from jsonb_to_recordset(${JSON.stringify(plan.inserts.map(row))}::jsonb) as x(record bigint, cluster bigint,
+        barcode text, call_number text, location text, status text, loanable boolean, note text)`.execute(trx);
+  }
+  // Copies a changed record keeps (workflow states) follow it to its current cluster.
+  const moved = changed.filter((w) => w.cluster !== w.oldCluster);
+  if (moved.length)
+    await sql`
+      update items t set cluster_id = x.cluster
+      from jsonb_to_recordset(${JSON.stringify(moved.map((w) => ({ id: w.id, cluster: w.cluster })))}::jsonb)
+        as x(id bigint, cluster bigint)
+      where t.source_record_id = x.id and t.cluster_id is distinct from x.cluster`.execute(trx);
 }

@@ -1,4 +1,4 @@
-import { readBibsCsv, type SpreadsheetMapping } from './formats/csv.ts';
+import { isItemHeader, readBibsCsv, readSlimsItemsCsv, type SpreadsheetMapping } from './formats/csv.ts';
 import { dcToBib } from './formats/dc.ts';
 import { detectFormat, SNIFF_BYTES } from './formats/detect.ts';
 import { MODS_NS, modsToBib } from './formats/mods.ts';
@@ -16,7 +16,7 @@ import { XmlFileError, xmlRecords } from './xml-records.ts';
  * error that stops the file.
  */
 
-export const FORMAT_NAMES = ['iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'csv'] as const;
+export const FORMAT_NAMES = ['iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'slims_items_csv', 'csv'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
 const MARC_NS = 'http://www.loc.gov/MARC21/slim';
@@ -71,10 +71,18 @@ export function formatOf(head: Uint8Array): FormatName {
       if (d.metadataPrefix === 'oai_dc') return 'oai_dc';
       throw new UnknownFormatError(`OAI-PMH file with metadata ${d.metadataPrefix ?? 'unknown'}: ${d.reason}`);
     case 'csv':
-      return 'slims_csv';
+      return isItemHeader(firstLineCells(head, d.delimiter)) ? 'slims_items_csv' : 'slims_csv';
     default:
       throw new UnknownFormatError(d.reason);
   }
+}
+
+/** The header cells of a CSV file's first line, roughly (enough to tell an item export from a bibliographic one). */
+function firstLineCells(head: Uint8Array, delimiter: string): string[] {
+  let text = Buffer.from(head).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const line = text.split(/\r?\n|\r/, 1)[0] ?? '';
+  return line.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
 }
 
 /** One metadata record as harvested (marc21, oai_dc or mods XML) into a Bib. */
@@ -133,13 +141,36 @@ export async function* parseFile(
     case 'csv': {
       const mapping = fmt === 'slims_csv' ? 'slims' : options.mapping;
       if (!mapping) throw new UnknownFormatError('a CSV file needs a column mapping');
+      // The row is kept as it stood in the file (its line is the position), as MARC records keep their bytes.
       for await (const row of readBibsCsv(stream, mapping)) {
         const position = `line ${row.line}`;
-        if (row.ok) yield { ok: true, position, raw: Buffer.from(JSON.stringify(row.bib)), format: fmt, bib: row.bib };
-        else yield { ok: false, position, reason: row.reason };
+        if (row.ok) yield { ok: true, position, raw: Buffer.from(row.raw), format: fmt, bib: row.bib };
+        else yield { ok: false, position, reason: row.reason, ...(row.raw ? { excerpt: row.raw } : {}) };
       }
       return;
     }
+    case 'slims_items_csv':
+      for await (const row of readSlimsItemsCsv(stream)) {
+        const position = `line ${row.line}`;
+        if (!row.ok) {
+          yield { ok: false, position, reason: row.reason, ...(row.raw ? { excerpt: row.raw } : {}) };
+          continue;
+        }
+        yield {
+          ok: true,
+          position,
+          raw: Buffer.from(row.raw),
+          format: fmt,
+          itemRow: {
+            item: row.item,
+            ...(row.biblioId ? { recordId: row.biblioId } : {}),
+            ...(row.isbn ? { isbn: row.isbn } : {}),
+            ...(row.biblioTitle ? { title: row.biblioTitle } : {}),
+            ...(row.author ? { author: row.author } : {}),
+          },
+        };
+      }
+      return;
   }
 }
 

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { Trx } from '../platform/db.ts';
 import { normalizeIsbn, normalizeIssn } from './isbn.ts';
 import { fold, withModernSpelling } from './search-text.ts';
 import type { Bib } from './types.ts';
@@ -69,4 +71,102 @@ export function indexDocument(display: Bib, members: Bib[]): IndexDocument {
     callNumbers,
     publisherKey: display.publisher ? fold(display.publisher) : null,
   };
+}
+
+/** A member record of a cluster, with what the facets need of its library. */
+export interface ClusterMember {
+  bib: Bib;
+  libraryId: number;
+  regionCode: string | null;
+  libraryType: string;
+}
+
+/** Copies one library holds of a cluster. */
+export interface ClusterHolding {
+  libraryId: number;
+  copies: number;
+  available: number;
+}
+
+export interface ClusterContent {
+  id: number;
+  display: Bib;
+  members: ClusterMember[];
+  holdings: ClusterHolding[];
+}
+
+/**
+ * The one place ingest, staff decisions and item updates store what search
+ * reads of a cluster (display record, weighted document, facets, holdings):
+ * 'insert' for clusters created in this transaction (one write instead of an
+ * insert and an update), 'update' for existing ones. One statement either way.
+ */
+export async function storeClusterIndex(
+  trx: Trx,
+  clusters: ClusterContent[],
+  mode: 'insert' | 'update',
+): Promise<void> {
+  if (clusters.length === 0) return;
+  const rows = clusters.map(({ id, display, members, holdings: h }) => {
+    const doc = indexDocument(
+      display,
+      members.map((m) => m.bib),
+    );
+    return {
+      id,
+      title: display.title || '—',
+      display,
+      year: display.year ?? null,
+      format: display.format,
+      language: display.language ?? null,
+      t_title: doc.title,
+      t_authors: doc.authors,
+      t_subjects: doc.subjects,
+      t_other: doc.other,
+      title_sort: doc.titleSort,
+      author_sort: doc.authorSort,
+      subjects: doc.subjectKeys,
+      isbns: doc.isbns,
+      issns: doc.issns,
+      call_numbers: doc.callNumbers,
+      publisher_key: doc.publisherKey,
+      library_ids: [...new Set([...members.map((m) => m.libraryId), ...h.map((x) => x.libraryId)])],
+      region_codes: [...new Set(members.map((m) => m.regionCode).filter((r): r is string => Boolean(r)))],
+      library_types: [...new Set(members.map((m) => m.libraryType))],
+      available_library_ids: h.filter((x) => x.available > 0).map((x) => x.libraryId),
+      holdings_count: h.reduce((a, x) => a + x.copies, 0),
+      available_count: h.reduce((a, x) => a + x.available, 0),
+      record_count: members.length,
+    };
+  });
+  const recordset = sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+      id bigint, title text, display jsonb, year integer, format text, language text,
+      t_title text, t_authors text, t_subjects text, t_other text, title_sort text, author_sort text,
+      subjects text[], isbns text[], issns text[], call_numbers text[], publisher_key text,
+      library_ids integer[], region_codes text[], library_types text[], available_library_ids integer[],
+      holdings_count integer, available_count integer, record_count integer)`;
+  const searchDoc = sql`setweight(to_tsvector('simple', x.t_title), 'A') || setweight(to_tsvector('simple', x.t_authors), 'B')
+        || setweight(to_tsvector('simple', x.t_subjects), 'C') || setweight(to_tsvector('simple', x.t_other), 'D')`;
+  if (mode === 'insert') {
+    await sql`
+      insert into clusters (id, title, display, year, format, language, search_doc, title_sort, author_sort, subjects,
+        isbns, issns, call_numbers, publisher_key, library_ids, region_codes, library_types, available_library_ids,
+        holdings_count, available_count, record_count)
+      select x.id, x.title, x.display, x.year, x.format, x.language, ${searchDoc}, x.title_sort, x.author_sort, x.subjects,
+        x.isbns, x.issns, x.call_numbers, x.publisher_key, x.library_ids, x.region_codes, x.library_types,
+        x.available_library_ids, x.holdings_count, x.available_count, x.record_count
+      from ${recordset}`.execute(trx);
+    return;
+  }
+  await sql`
+    update clusters c set
+      title = x.title, display = x.display, year = x.year, format = x.format, language = x.language,
+      search_doc = ${searchDoc},
+      title_sort = x.title_sort, author_sort = x.author_sort, subjects = x.subjects, isbns = x.isbns, issns = x.issns,
+      call_numbers = x.call_numbers, publisher_key = x.publisher_key, library_ids = x.library_ids,
+      region_codes = x.region_codes, library_types = x.library_types, available_library_ids = x.available_library_ids,
+      holdings_count = x.holdings_count, available_count = x.available_count, record_count = x.record_count,
+      updated_at = now()
+    from ${recordset}
+    where c.id = x.id`.execute(trx);
 }

@@ -4,7 +4,15 @@ import { spellingKey } from './spelling.ts';
  * How words are folded for search, the same way when indexing and when
  * querying: lower case, no diacritics, letters and digits only.
  */
+// Plain ASCII (most catalogue text) needs no Unicode normalisation: same result, several times faster.
+const ASCII = /^[\x20-\x7e]*$/;
+
 export function fold(s: string): string {
+  if (ASCII.test(s))
+    return s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   return s
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

@@ -75,6 +75,8 @@ export interface SourceRecordsTable {
   deleted: Generated<boolean>;
   batch_id: number | null;
   position: string | null;
+  /** The title proper folded as for matching (item-only files find records by it); 0007. */
+  title_key: Generated<string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

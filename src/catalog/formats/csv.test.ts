@@ -9,6 +9,7 @@ import {
   type CsvInput,
   type CsvItemResult,
   detectDelimiter,
+  isItemHeader,
   readBibsCsv,
   readSlimsItemsCsv,
   SLIMS_BIBLIO_COLUMNS,
@@ -228,10 +229,26 @@ describe('rows that cannot be read', () => {
     const mapping: SpreadsheetMapping = { columns: { title: 'title', authors: 'authors', year: 'year' } };
     const rows = await all(readBibsCsv(text, mapping));
     expect(rows).toEqual([
-      { ok: true, line: 2, bib: expect.objectContaining({ title: 'Buku pertama', year: 2010 }) },
-      { ok: false, line: 3, reason: 'no title' },
-      { ok: false, line: 4, reason: expect.stringMatching(/4 fields where the header has 3/) },
-      { ok: true, line: 5, bib: expect.objectContaining({ title: 'Buku "ketiga"', authors: ['Adi Nugroho'] }) },
+      {
+        ok: true,
+        line: 2,
+        bib: expect.objectContaining({ title: 'Buku pertama', year: 2010 }),
+        raw: 'Buku pertama,Budi Raharjo,2010',
+      },
+      { ok: false, line: 3, reason: 'no title', raw: ',Tanpa Judul,2011' },
+      {
+        ok: false,
+        line: 4,
+        reason: expect.stringMatching(/4 fields where the header has 3/),
+        raw: 'Pemrograman C, jilid 2,Suarga,2012',
+      },
+      // The row as it stood in the file, quotes and all.
+      {
+        ok: true,
+        line: 5,
+        bib: expect.objectContaining({ title: 'Buku "ketiga"', authors: ['Adi Nugroho'] }),
+        raw: '"Buku ""ketiga""",Adi Nugroho,2013',
+      },
     ]);
   });
 
@@ -338,7 +355,36 @@ describe('SLiMS item export', () => {
     expect(items[0]).toMatchObject({ callNumber: '005.1 Sar', location: 'Perpustakaan / Textbook' });
     expect(items[2]?.note).toBe('SLiMS status: Repair');
     expect(rows[0]).toMatchObject({ ok: true, biblioTitle: 'Pemrograman JAVA', line: 2 });
-    expect(rows.at(-1)).toEqual({ ok: false, line: 7, reason: 'no item_code' });
+    expect(rows.at(-1)).toMatchObject({ ok: false, line: 7, reason: 'no item_code' });
+  });
+
+  it('reads items tables and sheets that name their record by biblio_id, ISBN, title and author', async () => {
+    expect(isItemHeader(['item_id', 'biblio_id', 'call_number', 'coll_type_id', 'item_code'])).toBe(true);
+    expect(isItemHeader(['"item_code"', '"call_number"'])).toBe(true);
+    expect(isItemHeader(['title', 'gmd_name', 'item_code'])).toBe(false);
+    const table = await all(
+      readSlimsItemsCsv('item_id,biblio_id,item_code,item_status_id,location_id\n1,12,B1,NL,PUS\n2,0,B2,MIS,PUS\n'),
+    );
+    expect(table).toEqual([
+      expect.objectContaining({
+        ok: true,
+        biblioId: '12',
+        item: { barcode: 'B1', status: 'reference_only', loanable: false, location: 'PUS' },
+        raw: '1,12,B1,NL,PUS',
+      }),
+      expect.objectContaining({ ok: true, item: expect.objectContaining({ barcode: 'B2', status: 'missing' }) }),
+    ]);
+    expect(table[1]).not.toHaveProperty('biblioId');
+    const sheet = await all(
+      readSlimsItemsCsv('barcode;isbn;judul;pengarang\nK-1;979-433-123-6;Memoir;<Hatta, Mohammad><Lain>\n'),
+    );
+    expect(sheet[0]).toMatchObject({
+      ok: true,
+      isbn: '979-433-123-6',
+      biblioTitle: 'Memoir',
+      author: 'Hatta, Mohammad',
+      item: { barcode: 'K-1', status: 'available' },
+    });
   });
 });
 

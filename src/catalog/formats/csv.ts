@@ -58,15 +58,23 @@ export interface SpreadsheetMapping {
   defaultFormat?: BibFormat;
 }
 
-export type CsvBibResult = { ok: true; bib: Bib; line: number } | { ok: false; line: number; reason: string };
+/** `raw` is the row as it stood in the file (decoded text, without the line break). */
+export type CsvBibResult =
+  | { ok: true; bib: Bib; line: number; raw: string }
+  | { ok: false; line: number; reason: string; raw?: string };
 export type CsvItemResult =
   | {
       ok: true;
-      item: ItemInput /** SLiMS item exports name the title, not the biblio id. */;
+      item: ItemInput & { barcode: string };
+      /** How the row names its record: SLiMS item exports give the title, table dumps the biblio_id. */
       biblioTitle?: string;
+      biblioId?: string;
+      isbn?: string;
+      author?: string;
       line: number;
+      raw: string;
     }
-  | { ok: false; line: number; reason: string };
+  | { ok: false; line: number; reason: string; raw?: string };
 
 export interface CsvFileInfo {
   encoding: 'utf-8' | 'windows-1252';
@@ -290,12 +298,17 @@ function countOutsideQuotes(line: string, d: string): number {
 interface RawRow {
   cells: string[];
   line: number;
+  raw: string;
 }
 
 interface RowError {
   error: string;
   line: number;
+  raw?: string;
 }
+
+/** A record's text as csv-parse saw it, without the line breaks around it. */
+const rowText = (raw: string) => raw.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
 
 interface ParsedRecord {
   record: string[];
@@ -346,7 +359,7 @@ async function* csvRows(
       const text = raw ?? '';
       const line = nextLine + breaks(/^[\r\n]*/.exec(text)?.[0] ?? '');
       nextLine += breaks(text);
-      skipped.push({ error: err?.message ?? 'unreadable row', line });
+      skipped.push({ error: err?.message ?? 'unreadable row', line, raw: rowText(text) });
       return undefined;
     },
     on_record: (rec: ParsedRecord) => {
@@ -375,7 +388,7 @@ async function* csvRows(
       if (e) yield e;
     }
     if (!isParsedRecord(value)) continue;
-    yield { cells: value.record.map(cleanCell), line: value.line ?? 0 };
+    yield { cells: value.record.map(cleanCell), line: value.line ?? 0, raw: rowText(value.raw) };
   }
   yield* skipped;
 }
@@ -559,7 +572,7 @@ export async function* readBibsCsv(
   let width = 0;
   for await (const row of csvRows(input, m.delimiter, info)) {
     if (isError(row)) {
-      yield { ok: false, line: row.line, reason: row.error };
+      yield { ok: false, line: row.line, reason: row.error, ...(row.raw ? { raw: row.raw } : {}) };
       continue;
     }
     if (!fields) {
@@ -591,12 +604,13 @@ export async function* readBibsCsv(
         ok: false,
         line: row.line,
         reason: `${cells.length} fields where the header has ${width}: a separator inside an unquoted value?`,
+        raw: row.raw,
       };
       continue;
     }
     const bib = rowToBib(cells, fields, m);
-    if (typeof bib === 'string') yield { ok: false, line: row.line, reason: bib };
-    else yield { ok: true, bib, line: row.line };
+    if (typeof bib === 'string') yield { ok: false, line: row.line, reason: bib, raw: row.raw };
+    else yield { ok: true, bib, line: row.line, raw: row.raw };
   }
   if (!fields) options.onFileInfo?.({ ...info });
 }
@@ -629,17 +643,59 @@ function slimsStatus(name: string, collType: string): { status: ItemStatus; loan
   return { status: 'available', loanable: !reference, note: `SLiMS status: ${name.trim()}` };
 }
 
+/** SLiMS mst_item_status ids, as an items table dump gives them instead of names. */
+const SLIMS_STATUS_IDS: Record<string, string> = { '0': '', R: 'Repair', NL: 'No Loan', MIS: 'Missing' };
+
+/** Header names of the columns an item row is read from (SLiMS export, SLiMS items table, hand-made sheets). */
+const ITEM_ALIASES: Record<string, string> = {
+  barcode: 'item_code',
+  kode_eksemplar: 'item_code',
+  isbn_issn: 'isbn',
+  authors: 'author',
+  author_name: 'author',
+  pengarang: 'author',
+  judul: 'title',
+  location_id: 'location_name',
+  lokasi: 'location_name',
+  coll_type_id: 'coll_type_name',
+  item_status_id: 'item_status_name',
+  status: 'item_status_name',
+  nomor_panggil: 'call_number',
+};
+
+/** Whether a header row is an item-only export (copies naming their record), not a bibliographic one. */
+export function isItemHeader(cells: string[]): boolean {
+  const names = cells.map((c) => {
+    const n = c.trim().toLowerCase().replace(/^"|"$/g, '');
+    return ITEM_ALIASES[n] ?? n;
+  });
+  if (names[0] === 'item_code') return true; // SLiMS item export
+  return names.includes('item_id') && names.includes('item_code'); // SLiMS items table
+}
+
+/**
+ * Item-only rows: SLiMS "Item Export" (with or without header), the SLiMS
+ * items table as dumped, or a sheet with item_code/barcode plus biblio_id,
+ * ISBN or title (and author). Every row yields an item or a rejection.
+ */
 export async function* readSlimsItemsCsv(input: CsvInput, options: CsvReadOptions = {}): AsyncGenerator<CsvItemResult> {
   const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
   let columns: string[] | undefined;
   for await (const row of csvRows(input, undefined, info)) {
     if (isError(row)) {
-      yield { ok: false, line: row.line, reason: row.error };
+      yield { ok: false, line: row.line, reason: row.error, ...(row.raw ? { raw: row.raw } : {}) };
       continue;
     }
     if (!columns) {
-      const hasHeader = row.cells[0]?.toLowerCase() === 'item_code';
-      columns = hasHeader ? trimTrailingEmpty(row.cells.map((c) => c.toLowerCase())) : [...SLIMS_ITEM_COLUMNS];
+      const hasHeader = isItemHeader(row.cells) || row.cells.some((c) => /^(item_code|barcode)$/i.test(c.trim()));
+      columns = hasHeader
+        ? trimTrailingEmpty(
+            row.cells.map((c) => {
+              const n = c.trim().toLowerCase();
+              return ITEM_ALIASES[n] ?? n;
+            }),
+          )
+        : [...SLIMS_ITEM_COLUMNS];
       if (hasHeader) info.header = columns;
       options.onFileInfo?.({ ...info });
       if (hasHeader) continue;
@@ -650,17 +706,26 @@ export async function* readSlimsItemsCsv(input: CsvInput, options: CsvReadOption
     };
     const barcode = get('item_code');
     if (barcode === '') {
-      yield { ok: false, line: row.line, reason: 'no item_code' };
+      yield { ok: false, line: row.line, reason: 'no item_code', raw: row.raw };
       continue;
     }
-    const { status, loanable, note } = slimsStatus(get('item_status_name'), get('coll_type_name'));
-    const item: ItemInput = { barcode, status, loanable };
+    const statusName = get('item_status_name');
+    const { status, loanable, note } = slimsStatus(SLIMS_STATUS_IDS[statusName] ?? statusName, get('coll_type_name'));
+    const item: ItemInput & { barcode: string } = { barcode, status, loanable };
     const call = get('call_number');
     if (call) item.callNumber = call;
     const location = [get('location_name'), get('coll_type_name')].filter(Boolean).join(' / ');
     if (location) item.location = location;
     if (note) item.note = note;
+    const out: CsvItemResult = { ok: true, item, line: row.line, raw: row.raw };
     const title = get('title');
-    yield title ? { ok: true, item, biblioTitle: title, line: row.line } : { ok: true, item, line: row.line };
+    if (title) out.biblioTitle = title;
+    const biblioId = get('biblio_id');
+    if (biblioId && biblioId !== '0') out.biblioId = biblioId;
+    const isbn = get('isbn');
+    if (isbn) out.isbn = isbn;
+    const author = splitMulti(get('author'), '<>')[0];
+    if (author) out.author = author;
+    yield out;
   }
 }
