@@ -5,6 +5,8 @@ import { catalogProtocolRoutes } from './catalog/protocol-routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { patronPortalRoutes } from './directory/portal-routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
+import { registerIllJobs } from './ill/jobs.ts';
+import { illRoutes } from './ill/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db.ts';
 import { type App, type AppContext, buildApp } from './platform/http.ts';
@@ -26,6 +28,7 @@ export const apiModules = [
   programsRoutes,
   patronPortalRoutes,
   programsPortalRoutes,
+  illRoutes,
 ];
 
 /** Protocol endpoints outside /api/v1. */
@@ -50,6 +53,7 @@ export async function createSimpul(
   const jobs = new JobRunner(database.db, { log: (m) => app.log.warn(m) });
   registerCatalogJobs(jobs, database.db, catalogMatcher);
   registerProgramsJobs(jobs, database.db);
+  registerIllJobs(jobs, database.db);
   return {
     app,
     ctx,
