@@ -16,6 +16,7 @@ import {
   terminateAgreement,
   updateAgreement,
 } from './agreements.ts';
+import { acquisitionRoutes } from './acquisition-routes.ts';
 import { cardRoutes } from './card-routes.ts';
 import { depositRoutes } from './deposit-routes.ts';
 import { addAgreementDocument, agreementDocumentFile, fileTooLarge, MAX_DOCUMENT_BYTES } from './documents.ts';
@@ -252,6 +253,7 @@ export async function programsRoutes(app: App): Promise<void> {
 
   await cardRoutes(app);
   await depositRoutes(app);
+  await acquisitionRoutes(app);
 
   app.get(
     '/program-figures',
