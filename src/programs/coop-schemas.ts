@@ -153,3 +153,213 @@ export const Receive = Type.Object(
   { barcode: Str(60), callNumber: OptText(100), receivedOn: Type.Optional(DateStr) },
   { additionalProperties: false },
 );
+
+// ------------------------------------------------------------------ mobile library
+
+const StopKind = OneOf(['school', 'village', 'public_space', 'library', 'other'] as const);
+const RuleIn = Type.Object(
+  {
+    weekday: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday' }),
+    everyWeeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+    startsOn: Type.Optional(DateStr),
+    endsOn: Type.Optional(Nullable(DateStr)),
+  },
+  { additionalProperties: false },
+);
+export const RuleCreate = RuleIn;
+export const RouteCreate = Type.Object(
+  {
+    libraryCode: Type.Optional(Code),
+    name: Str(200),
+    vehicle: OptText(200),
+    staff: Type.Optional(Type.Array(Str(200), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export const RoutePatch = Type.Object(
+  {
+    name: Type.Optional(Str(200)),
+    vehicle: OptText(200),
+    staff: Type.Optional(Type.Array(Str(200), { maxItems: 50 })),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const StopCreate = Type.Object(
+  {
+    name: Str(200),
+    kind: StopKind,
+    address: OptText(500),
+    partnerLibraryCode: Type.Optional(Nullable(Code)),
+    agreementId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    startTime: Time,
+    endTime: Time,
+    schedule: Type.Optional(RuleIn),
+  },
+  { additionalProperties: false },
+);
+export const StopPatch = Type.Object(
+  {
+    name: Type.Optional(Str(200)),
+    address: OptText(500),
+    startTime: Type.Optional(Time),
+    endTime: Type.Optional(Time),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const ChangeCreate = Type.Object(
+  {
+    date: DateStr,
+    kind: OneOf(['cancel', 'extra'] as const),
+    startTime: Type.Optional(Nullable(Time)),
+    endTime: Type.Optional(Nullable(Time)),
+    note: OptText(500),
+  },
+  { additionalProperties: false },
+);
+const Occurrence = {
+  date: Type.String(),
+  startTime: Type.String(),
+  endTime: Type.String(),
+  extra: Type.Boolean(),
+  note: Nullable(Type.String()),
+};
+export const Stop = Type.Object({
+  id: Type.Integer(),
+  routeId: Type.Integer(),
+  position: Type.Integer(),
+  name: Type.String(),
+  kind: StopKind,
+  address: Nullable(Type.String()),
+  partner: Nullable(LibBrief),
+  agreementId: Nullable(Type.Integer()),
+  startTime: Type.String(),
+  endTime: Type.String(),
+  active: Type.Boolean(),
+  rules: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      weekday: Type.Integer(),
+      everyWeeks: Type.Integer(),
+      startsOn: Type.String(),
+      endsOn: Nullable(Type.String()),
+    }),
+  ),
+  changes: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      date: Type.String(),
+      kind: OneOf(['cancel', 'extra'] as const),
+      startTime: Nullable(Type.String()),
+      endTime: Nullable(Type.String()),
+      note: Nullable(Type.String()),
+    }),
+  ),
+  upcoming: Type.Array(Type.Object(Occurrence)),
+});
+const routeSummaryFields = {
+  id: Type.Integer(),
+  library: LibBrief,
+  name: Type.String(),
+  vehicle: Nullable(Type.String()),
+  staff: Type.Array(Type.String()),
+  active: Type.Boolean(),
+  stops: Type.Integer(),
+  onBoard: Type.Integer(),
+  openLoans: Type.Integer(),
+  nextVisit: Nullable(Type.Object({ date: Type.String(), stop: Type.String(), startTime: Type.String() })),
+};
+export const RouteSummary = Type.Object(routeSummaryFields);
+export const MobileLoan = Type.Object({
+  id: Type.Integer(),
+  itemId: Nullable(Type.Integer()),
+  barcode: Nullable(Type.String()),
+  title: Type.String(),
+  borrowerName: Type.String(),
+  stopName: Type.String(),
+  lentOn: Type.String(),
+  dueOn: Type.String(),
+  returnedOn: Nullable(Type.String()),
+  overdue: Type.Boolean(),
+});
+export const VisitRecord = Type.Object({
+  id: Type.Integer(),
+  stopId: Type.Integer(),
+  stopName: Type.String(),
+  visitedOn: Type.String(),
+  visitors: Type.Integer(),
+  loans: Type.Integer(),
+  returns: Type.Integer(),
+  note: Nullable(Type.String()),
+});
+export const Route = Type.Object({
+  ...routeSummaryFields,
+  stopList: Type.Array(Stop),
+  loans: Type.Array(MobileLoan),
+  visits: Type.Array(VisitRecord),
+  canManage: Type.Boolean(),
+});
+export const BoardItem = Type.Object({
+  itemId: Type.Integer(),
+  barcode: Nullable(Type.String()),
+  callNumber: Nullable(Type.String()),
+  title: Type.String(),
+  status: Type.String(),
+  addedOn: Type.String(),
+});
+export const BoardLoad = Type.Object(
+  { barcodes: Type.Array(Str(60), { minItems: 1, maxItems: 2000 }) },
+  { additionalProperties: false },
+);
+export const BoardUnload = Type.Object(
+  { itemIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 2000 }) },
+  { additionalProperties: false },
+);
+export const VisitCreate = Type.Object(
+  {
+    date: DateStr,
+    visitors: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    note: OptText(1000),
+    loans: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { barcode: Str(60), borrowerName: Str(200), memberNumber: OptText(60) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000 },
+      ),
+    ),
+    returns: Type.Optional(Type.Array(Str(60), { maxItems: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export const VisitResult = Type.Object({
+  visit: VisitRecord,
+  loans: Type.Array(MobileLoan),
+  returned: Type.Array(MobileLoan),
+});
+export const ScheduleEntry = Type.Object({
+  ...Occurrence,
+  routeId: Type.Integer(),
+  routeName: Type.String(),
+  operator: LibBrief,
+  stopId: Type.Integer(),
+  stopName: Type.String(),
+  stopKind: StopKind,
+  partner: Nullable(LibBrief),
+});
+export const StopMonth = Type.Object({
+  month: Type.String(),
+  routeId: Type.Integer(),
+  routeName: Type.String(),
+  operatorCode: Type.String(),
+  stopId: Type.Integer(),
+  stopName: Type.String(),
+  partnerCode: Nullable(Type.String()),
+  visits: Type.Integer(),
+  visitors: Type.Integer(),
+  loans: Type.Integer(),
+  returns: Type.Integer(),
+});
+export const Range = Type.Object({ from: Type.Optional(DateStr), to: Type.Optional(DateStr) });

@@ -144,7 +144,9 @@ export interface MobileVisitsTable {
 export interface MobileLoansTable {
   id: Generated<number>;
   visit_id: number;
-  item_id: number;
+  item_id: number | null;
+  barcode: string | null;
+  title: string;
   borrower_name: string;
   patron_id: number | null;
   due_on: DateString;

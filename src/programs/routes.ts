@@ -19,6 +19,7 @@ import {
 import { acquisitionRoutes } from './acquisition-routes.ts';
 import { cardRoutes } from './card-routes.ts';
 import { depositRoutes } from './deposit-routes.ts';
+import { mobileRoutes } from './mobile-routes.ts';
 import { addAgreementDocument, agreementDocumentFile, fileTooLarge, MAX_DOCUMENT_BYTES } from './documents.ts';
 import { notFound, pmsg } from './messages.ts';
 import { figures } from './reports.ts';
@@ -254,6 +255,7 @@ export async function programsRoutes(app: App): Promise<void> {
   await cardRoutes(app);
   await depositRoutes(app);
   await acquisitionRoutes(app);
+  await mobileRoutes(app);
 
   app.get(
     '/program-figures',
