@@ -242,12 +242,30 @@ describe('cooperative acquisition', () => {
     const encHit = (await s.anonymous.get('/api/v1/catalog/search?q=Ensiklopedia%20Adat')).body.hits[0];
     expect(encHit.holdings.map((h: any) => h.libraryCode).sort()).toEqual(['BUNGHATTA', 'UPERTIS']);
 
+    const figures = await (await s.as('koordinator')).get('/api/v1/program-figures/cooperation');
+    expect(figures.body.acquisition).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ libraryCode: 'SAWAHLUNTO', duplicatesAvoided: 1, rupiahAvoided: 750_000 }),
+        expect.objectContaining({
+          libraryCode: 'PAYAKUMBUH',
+          rupiahApproved: 360_000,
+          copiesApproved: 3,
+          copiesReceived: 2,
+        }),
+        expect.objectContaining({ libraryCode: 'BUNGHATTA', rupiahApproved: 100_000, copiesReceived: 1 }),
+      ]),
+    );
+    expect(figures.body.rounds).toEqual([
+      expect.objectContaining({ roundId, budgetRupiah: 1_000_000, rupiahApproved: 460_000, libraries: 2 }),
+    ]);
     const audit = await s.ctx.database.db
       .selectFrom('audit_log')
       .select('action')
       .where('entity', '=', 'acq_proposal')
       .execute();
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'approve', 'reject', 'order', 'receive']));
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['create', 'approve', 'reject', 'order', 'receive']),
+    );
   });
 
   it('keeps proposals to their library and rounds to their members', async () => {

@@ -132,7 +132,12 @@ async function membersOf(db: DbOrTrx, roundId: number): Promise<number[]> {
 }
 
 /** Members' staff and the network's coordinators see a round; nobody else learns it exists. */
-async function loadRound(db: DbOrTrx, actor: Actor, id: number, lock = false): Promise<RoundRow & { members: number[] }> {
+async function loadRound(
+  db: DbOrTrx,
+  actor: Actor,
+  id: number,
+  lock = false,
+): Promise<RoundRow & { members: number[] }> {
   let q = db
     .selectFrom('acq_rounds')
     .select([
@@ -180,7 +185,10 @@ async function approvedCost(db: DbOrTrx, roundId: number): Promise<number> {
 }
 
 /** Who holds each title now (items not lost or withdrawn), for the clusters asked. */
-export async function holdersOf(db: DbOrTrx, clusterIds: number[]): Promise<Map<number, Array<Holder & { libraryId: number }>>> {
+export async function holdersOf(
+  db: DbOrTrx,
+  clusterIds: number[],
+): Promise<Map<number, Array<Holder & { libraryId: number }>>> {
   const out = new Map<number, Array<Holder & { libraryId: number }>>();
   if (!clusterIds.length) return out;
   const rows = await db
@@ -226,7 +234,10 @@ export function expensiveHeldFlag(
   if (p.price < threshold || partners.length === 0) return null;
   const rarelyUsed = p.expectedUse === 'low' || partners.every((h) => h.onLoan === 0);
   if (!rarelyUsed) return null;
-  return { code: 'expensive_held', message: cmsg('flag_expensive_held', { price: rupiah(p.price), n: partners.length }) };
+  return {
+    code: 'expensive_held',
+    message: cmsg('flag_expensive_held', { price: rupiah(p.price), n: partners.length }),
+  };
 }
 
 async function presentProposals(db: DbOrTrx, actor: Actor, round: RoundRow, ids?: number[]): Promise<Proposal[]> {
@@ -455,7 +466,11 @@ export interface RoundInput {
 async function memberLibraries(db: DbOrTrx, networkId: number, codes: string[], field: string) {
   const wanted = [...new Set(codes.map((c) => c.toUpperCase()))];
   const rows = wanted.length
-    ? await db.selectFrom('libraries').select(['id', 'code', 'name', 'network_id']).where('code', 'in', wanted).execute()
+    ? await db
+        .selectFrom('libraries')
+        .select(['id', 'code', 'name', 'network_id'])
+        .where('code', 'in', wanted)
+        .execute()
     : [];
   for (const [i, code] of wanted.entries()) {
     const l = rows.find((r) => r.code === code);
@@ -629,7 +644,8 @@ export async function propose(
     let isbn: string | null = null;
     if (input.isbn?.trim()) {
       const parsed = parseIsbn(input.isbn);
-      if (!parsed.valid || !parsed.isbn13) throw invalidField('isbn', cmsg('isbn_invalid', { isbn: input.isbn.trim() }));
+      if (!parsed.valid || !parsed.isbn13)
+        throw invalidField('isbn', cmsg('isbn_invalid', { isbn: input.isbn.trim() }));
       isbn = parsed.isbn13;
     }
     let clusterId: number | null = null;
@@ -972,7 +988,12 @@ export async function receiveCopy(
         createdBy: actor.userId,
         bib: {
           title: p.title,
-          authors: p.authors ? p.authors.split(';').map((a) => a.trim()).filter(Boolean) : [],
+          authors: p.authors
+            ? p.authors
+                .split(';')
+                .map((a) => a.trim())
+                .filter(Boolean)
+            : [],
           isbns: p.isbn ? [p.isbn] : [],
           issns: [],
           format: 'book',
@@ -1028,4 +1049,3 @@ export async function roundsVisibleTo(db: Db, actor: Actor, libraryId: number | 
   }
   return q.execute();
 }
-

@@ -23,8 +23,14 @@ const catalogue = {
     id: 'batas waktu usulan ({date}) sudah lewat',
     en: 'the deadline for proposals ({date}) has passed',
   },
-  isbn_invalid: { id: 'ISBN {isbn} tidak valid (digit pemeriksa salah)', en: 'ISBN {isbn} is not valid (wrong check digit)' },
-  title_needed: { id: 'pilih judul dari katalog atau ketik judulnya', en: 'pick a title from the catalog or type it in' },
+  isbn_invalid: {
+    id: 'ISBN {isbn} tidak valid (digit pemeriksa salah)',
+    en: 'ISBN {isbn} is not valid (wrong check digit)',
+  },
+  title_needed: {
+    id: 'pilih judul dari katalog atau ketik judulnya',
+    en: 'pick a title from the catalog or type it in',
+  },
   cluster_unknown: { id: 'judul tidak ada di katalog induk', en: 'this title is not in the union catalog' },
   already_proposed: {
     id: 'judul ini sudah diusulkan dalam putaran ini (usulan #{id})',

@@ -363,3 +363,193 @@ export const StopMonth = Type.Object({
   returns: Type.Integer(),
 });
 export const Range = Type.Object({ from: Type.Optional(DateStr), to: Type.Optional(DateStr) });
+
+// ------------------------------------------------------------------ internships and training
+
+const Student = Type.Object(
+  {
+    name: Str(200),
+    studentNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    programme: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+const internshipFields = {
+  institutionName: Str(300),
+  institutionLibraryCode: Type.Optional(Nullable(Code)),
+  supervisor: Str(200),
+  startsOn: DateStr,
+  endsOn: DateStr,
+  students: Type.Array(Student, { minItems: 1, maxItems: 200 }),
+  evaluation: OptText(),
+  score: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
+};
+export const InternshipCreate = Type.Object(
+  { hostCode: Type.Optional(Code), ...internshipFields },
+  { additionalProperties: false },
+);
+export const InternshipPatch = Type.Partial(Type.Object(internshipFields), { additionalProperties: false });
+export const Internship = Type.Object({
+  id: Type.Integer(),
+  host: LibBrief,
+  institutionName: Type.String(),
+  institutionLibrary: Nullable(LibBrief),
+  supervisor: Type.String(),
+  startsOn: Type.String(),
+  endsOn: Type.String(),
+  students: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      studentNumber: Type.Optional(Type.String()),
+      programme: Type.Optional(Type.String()),
+    }),
+  ),
+  evaluation: Nullable(Type.String()),
+  score: Nullable(Type.Integer()),
+  direction: Nullable(OneOf(['hosted', 'sent'] as const)),
+  canManage: Type.Boolean(),
+});
+const TrainingKind = OneOf(['training', 'workshop', 'meeting'] as const);
+export const TrainingCreate = Type.Object(
+  {
+    organiserCode: Type.Optional(Code),
+    kind: TrainingKind,
+    title: Str(300),
+    organiserName: OptText(300),
+    place: OptText(300),
+    startsOn: DateStr,
+    endsOn: DateStr,
+    hours: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1000 }))),
+    description: OptText(),
+  },
+  { additionalProperties: false },
+);
+export const Participant = Type.Object({
+  id: Type.Integer(),
+  library: Nullable(LibBrief),
+  institutionName: Nullable(Type.String()),
+  name: Type.String(),
+  position: Nullable(Type.String()),
+  attended: Type.Boolean(),
+  certificateNumber: Nullable(Type.String()),
+  certificateIssuedOn: Nullable(Type.String()),
+});
+export const Training = Type.Object({
+  id: Type.Integer(),
+  kind: TrainingKind,
+  title: Type.String(),
+  organiser: LibBrief,
+  organiserName: Nullable(Type.String()),
+  place: Nullable(Type.String()),
+  startsOn: Type.String(),
+  endsOn: Type.String(),
+  hours: Nullable(Type.Integer()),
+  description: Nullable(Type.String()),
+  participants: Type.Array(Participant),
+  participantCount: Type.Integer(),
+  libraries: Type.Integer(),
+  direction: Nullable(OneOf(['organised', 'attended'] as const)),
+  canManage: Type.Boolean(),
+});
+export const ParticipantsAdd = Type.Object(
+  {
+    participants: Type.Array(
+      Type.Object(
+        {
+          libraryCode: Type.Optional(Nullable(Code)),
+          institutionName: OptText(300),
+          name: Str(200),
+          position: OptText(200),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 500 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const Attendance = Type.Object(
+  {
+    participantIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500 }),
+    attended: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export const Certificate = Type.Object({
+  number: Type.String(),
+  issuedOn: Type.String(),
+  participantName: Type.String(),
+  position: Nullable(Type.String()),
+  from: Type.String(),
+  kind: TrainingKind,
+  title: Type.String(),
+  organiser: Type.String(),
+  place: Nullable(Type.String()),
+  startsOn: Type.String(),
+  endsOn: Type.String(),
+  hours: Nullable(Type.Integer()),
+});
+
+// ------------------------------------------------------------------ calendar and figures
+
+export const CalendarEntry = Type.Object({
+  date: Type.String(),
+  endDate: Type.Optional(Nullable(Type.String())),
+  time: Type.Optional(Nullable(Type.String())),
+  program: Type.String(),
+  kind: Type.String(),
+  title: Bilingual,
+  libraries: Type.Array(LibBrief),
+  status: Type.String(),
+  link: Type.String(),
+});
+const N = Type.Integer();
+export const CoopFigures = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  acquisition: Type.Array(
+    Type.Object({
+      libraryCode: Type.String(),
+      libraryName: Type.String(),
+      proposals: N,
+      copiesApproved: N,
+      rupiahApproved: N,
+      copiesReceived: N,
+      rupiahReceived: N,
+      duplicatesAvoided: N,
+      rupiahAvoided: N,
+    }),
+  ),
+  rounds: Type.Array(
+    Type.Object({
+      roundId: N,
+      title: Type.String(),
+      coordinatorCode: Type.String(),
+      budgetRupiah: N,
+      rupiahApproved: N,
+      libraries: N,
+      titlesApproved: N,
+    }),
+  ),
+  mobile: Type.Array(StopMonth),
+  internships: Type.Array(
+    Type.Object({
+      libraryCode: Type.String(),
+      libraryName: Type.String(),
+      hosted: N,
+      internsHosted: N,
+      sent: N,
+      internsSent: N,
+    }),
+  ),
+  training: Type.Array(
+    Type.Object({
+      libraryCode: Type.String(),
+      libraryName: Type.String(),
+      eventsOrganised: N,
+      participantsHosted: N,
+      staffTrained: N,
+      certificates: N,
+    }),
+  ),
+});

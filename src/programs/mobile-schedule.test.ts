@@ -6,7 +6,11 @@ const stop = { startTime: '08:00', endTime: '11:00' };
 describe('mobile library timetable', () => {
   it('finds the weekdays of a rule, every n weeks, within its dates', () => {
     expect(weekdayOf('2027-01-03')).toBe(0); // a Sunday
-    const sundays = ruleDates({ weekday: 0, everyWeeks: 1, startsOn: '2027-01-01', endsOn: null }, '2027-01-01', '2027-01-31');
+    const sundays = ruleDates(
+      { weekday: 0, everyWeeks: 1, startsOn: '2027-01-01', endsOn: null },
+      '2027-01-01',
+      '2027-01-31',
+    );
     expect(sundays).toEqual(['2027-01-03', '2027-01-10', '2027-01-17', '2027-01-24', '2027-01-31']);
     const fortnight = ruleDates(
       { weekday: 3, everyWeeks: 2, startsOn: '2027-01-01', endsOn: '2027-02-28' },

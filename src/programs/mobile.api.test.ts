@@ -235,10 +235,12 @@ describe('mobile library', () => {
 
     const route = await pyk.get(`/api/v1/mobile-routes/${routeId}`);
     expect(route.body.openLoans).toBe(2);
-    expect(route.body.loans.filter((l: any) => !l.returnedOn).map((l: any) => l.borrowerName).sort()).toEqual([
-      'Ayu',
-      'Pak Wali Jorong',
-    ]);
+    expect(
+      route.body.loans
+        .filter((l: any) => !l.returnedOn)
+        .map((l: any) => l.borrowerName)
+        .sort(),
+    ).toEqual(['Ayu', 'Pak Wali Jorong']);
     const unload = await pyk.post(`/api/v1/mobile-routes/${routeId}/collection/unload`, {
       itemIds: [route.body.loans[0].itemId],
     });
@@ -247,9 +249,32 @@ describe('mobile library', () => {
     const results = await pyk.get(`/api/v1/mobile-routes/${routeId}/results`);
     const month = today.slice(0, 7);
     expect(results.body.items).toEqual([
-      expect.objectContaining({ month, stopName: 'SD Negeri 03 Payakumbuh', visits: 1, visitors: 34, loans: 2, returns: 0 }),
+      expect.objectContaining({
+        month,
+        stopName: 'SD Negeri 03 Payakumbuh',
+        visits: 1,
+        visitors: 34,
+        loans: 2,
+        returns: 0,
+      }),
       expect.objectContaining({ month, stopName: 'Nagari Koto Baru', visits: 1, visitors: 12, loans: 1, returns: 1 }),
     ]);
+  });
+
+  it('counts visitors and loans per stop in the figures', async () => {
+    const f = await (await s.as('koordinator')).get('/api/v1/program-figures/cooperation');
+    expect(f.body.mobile).toEqual([
+      expect.objectContaining({
+        operatorCode: 'PAYAKUMBUH',
+        stopName: 'SD Negeri 03 Payakumbuh',
+        partnerCode: 'SDN03-PYK',
+        visitors: 34,
+        loans: 2,
+      }),
+      expect.objectContaining({ stopName: 'Nagari Koto Baru', visitors: 12, loans: 1, returns: 1 }),
+    ]);
+    const school = await sd03.get('/api/v1/program-figures/cooperation');
+    expect(school.body.mobile.map((r: any) => r.stopName)).toEqual(['SD Negeri 03 Payakumbuh']);
   });
 
   it('shows the partner its own stop and nothing to others', async () => {

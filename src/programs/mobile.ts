@@ -97,6 +97,7 @@ interface RouteRow {
 }
 
 const STOP_KINDS: StopKind[] = ['school', 'village', 'public_space', 'library', 'other'];
+
 export { STOP_KINDS };
 
 function routeQuery(db: DbOrTrx) {
@@ -178,7 +179,13 @@ async function stopsOf(db: DbOrTrx, routeIds: number[], today: string, horizonDa
   for (const s of stops) {
     const rs = rules
       .filter((r) => r.stop_id === s.id)
-      .map((r) => ({ id: r.id, weekday: r.weekday, everyWeeks: r.every_weeks, startsOn: r.starts_on, endsOn: r.ends_on }));
+      .map((r) => ({
+        id: r.id,
+        weekday: r.weekday,
+        everyWeeks: r.every_weeks,
+        startsOn: r.starts_on,
+        endsOn: r.ends_on,
+      }));
     const cs = changes
       .filter((c) => c.stop_id === s.id)
       .map((c) => ({
@@ -215,7 +222,11 @@ async function stopsOf(db: DbOrTrx, routeIds: number[], today: string, horizonDa
   return out;
 }
 
-async function summaries(db: DbOrTrx, rows: Array<RouteRow & { library_code: string; library_name: string }>, today: string) {
+async function summaries(
+  db: DbOrTrx,
+  rows: Array<RouteRow & { library_code: string; library_name: string }>,
+  today: string,
+) {
   const ids = rows.map((r) => r.id);
   const [stops, board, loans] = ids.length
     ? await Promise.all([
@@ -414,7 +425,12 @@ export async function updateRoute(
   db: Db,
   actor: Actor,
   id: number,
-  patch: { name?: string | undefined; vehicle?: string | null | undefined; staff?: string[] | undefined; active?: boolean | undefined },
+  patch: {
+    name?: string | undefined;
+    vehicle?: string | null | undefined;
+    staff?: string[] | undefined;
+    active?: boolean | undefined;
+  },
 ): Promise<Route> {
   await db.transaction().execute(async (trx) => {
     const r = await loadRoute(trx, actor, id);
@@ -460,7 +476,12 @@ function checkRule(rule: RuleInput, today: string, field: string) {
   const startsOn = rule.startsOn ?? today;
   if (startsOn < today) throw invalidField(`${field}.startsOn`, cmsg('date_in_past', { date: startsOn }));
   if (rule.endsOn && rule.endsOn < startsOn) throw invalidField(`${field}.endsOn`, cmsg('dates_order'));
-  return { weekday: rule.weekday, every_weeks: rule.everyWeeks ?? 1, starts_on: startsOn, ends_on: rule.endsOn ?? null };
+  return {
+    weekday: rule.weekday,
+    every_weeks: rule.everyWeeks ?? 1,
+    starts_on: startsOn,
+    ends_on: rule.endsOn ?? null,
+  };
 }
 
 /** A stop at a partner may name the agreement in force that covers the mobile library. */
@@ -533,7 +554,11 @@ export async function addStop(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    if (rule) await trx.insertInto('mobile_rules').values({ stop_id: stop.id, ...rule }).execute();
+    if (rule)
+      await trx
+        .insertInto('mobile_rules')
+        .values({ stop_id: stop.id, ...rule })
+        .execute();
     await audit(trx, actor, {
       action: 'add_stop',
       entity: 'mobile_route',
@@ -562,7 +587,12 @@ async function timetable(db: DbOrTrx, stopId: number) {
     db.selectFrom('mobile_changes').selectAll().where('stop_id', '=', stopId).execute(),
   ]);
   return {
-    rules: rules.map((r) => ({ weekday: r.weekday, everyWeeks: r.every_weeks, startsOn: r.starts_on, endsOn: r.ends_on })),
+    rules: rules.map((r) => ({
+      weekday: r.weekday,
+      everyWeeks: r.every_weeks,
+      startsOn: r.starts_on,
+      endsOn: r.ends_on,
+    })),
     changes: changes.map((c) => ({
       date: c.on_date,
       kind: c.kind,
@@ -577,7 +607,13 @@ export async function updateStop(
   db: Db,
   actor: Actor,
   stopId: number,
-  patch: { name?: string | undefined; address?: string | null | undefined; startTime?: string | undefined; endTime?: string | undefined; active?: boolean | undefined },
+  patch: {
+    name?: string | undefined;
+    address?: string | null | undefined;
+    startTime?: string | undefined;
+    endTime?: string | undefined;
+    active?: boolean | undefined;
+  },
   today: string = todayIso(),
 ): Promise<Route> {
   const routeId = await db.transaction().execute(async (trx) => {
@@ -602,7 +638,14 @@ export async function updateStop(
       entity: 'mobile_route',
       entityId: r.id,
       libraryId: r.library_id,
-      before: { stopId, name: s.name, address: s.address, startTime: s.start_time, endTime: s.end_time, active: s.active },
+      before: {
+        stopId,
+        name: s.name,
+        address: s.address,
+        startTime: s.start_time,
+        endTime: s.end_time,
+        active: s.active,
+      },
       after: { stopId, ...patch },
     });
     return r.id;
@@ -639,19 +682,19 @@ export async function addRule(
 }
 
 /** A rule ends the day before `from` (or is deleted when it had not started yet). */
-export async function endRule(
-  db: Db,
-  actor: Actor,
-  ruleId: number,
-  today: string = todayIso(),
-): Promise<Route> {
+export async function endRule(db: Db, actor: Actor, ruleId: number, today: string = todayIso()): Promise<Route> {
   const routeId = await db.transaction().execute(async (trx) => {
     const rule = await trx.selectFrom('mobile_rules').selectAll().where('id', '=', ruleId).executeTakeFirst();
     if (!rule) throw coopNotFound('stop');
     const { r } = await loadStop(trx, actor, rule.stop_id);
     assertOperator(actor, r);
     if (rule.starts_on >= today) await trx.deleteFrom('mobile_rules').where('id', '=', ruleId).execute();
-    else await trx.updateTable('mobile_rules').set({ ends_on: addDays(today, -1) }).where('id', '=', ruleId).execute();
+    else
+      await trx
+        .updateTable('mobile_rules')
+        .set({ ends_on: addDays(today, -1) })
+        .where('id', '=', ruleId)
+        .execute();
     await audit(trx, actor, {
       action: 'end_rule',
       entity: 'mobile_route',
@@ -695,11 +738,7 @@ export async function addChange(
     if (input.kind === 'extra' && scheduled)
       throw new Conflict('already_scheduled', cmsg('already_scheduled', { stop: s.name, date: input.date }));
     // An extra day that was cancelled before simply comes back.
-    await trx
-      .deleteFrom('mobile_changes')
-      .where('stop_id', '=', stopId)
-      .where('on_date', '=', input.date)
-      .execute();
+    await trx.deleteFrom('mobile_changes').where('stop_id', '=', stopId).where('on_date', '=', input.date).execute();
     const wasCancelled = t.changes.some((c) => c.date === input.date && c.kind === 'cancel');
     const ruleDay = occurrences(times, t.rules, [], input.date, input.date).length > 0;
     if (!(input.kind === 'extra' && wasCancelled && ruleDay && !input.startTime && !input.endTime))
@@ -788,11 +827,7 @@ export async function loadOnBoard(
     const onBoard = await trx
       .selectFrom('mobile_collection')
       .select(['item_id', 'route_id'])
-      .where(
-        'item_id',
-        'in',
-        rows.map((x) => x.id).concat([-1]),
-      )
+      .where('item_id', 'in', rows.map((x) => x.id).concat([-1]))
       .execute();
     const errors: FieldError[] = [];
     const add: number[] = [];
@@ -1023,7 +1058,14 @@ export async function recordVisit(
       entity: 'mobile_route',
       entityId: r.id,
       libraryId: r.library_id,
-      after: { stopId, visitId: visit.id, date: input.date, visitors: input.visitors, loans: loans.length, returns: returns.length },
+      after: {
+        stopId,
+        visitId: visit.id,
+        date: input.date,
+        visitors: input.visitors,
+        loans: loans.length,
+        returns: returns.length,
+      },
     });
     return visit.id;
   });

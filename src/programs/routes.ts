@@ -4,6 +4,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { invalidField } from '../platform/errors.ts';
 import { type App, requireActor } from '../platform/http.ts';
 import { PageQuery, PageReply } from '../platform/paging.ts';
+import { acquisitionRoutes } from './acquisition-routes.ts';
 import {
   activateAgreement,
   agreementHistory,
@@ -16,14 +17,15 @@ import {
   terminateAgreement,
   updateAgreement,
 } from './agreements.ts';
-import { acquisitionRoutes } from './acquisition-routes.ts';
+import { calendarRoutes } from './calendar-routes.ts';
 import { cardRoutes } from './card-routes.ts';
 import { depositRoutes } from './deposit-routes.ts';
-import { mobileRoutes } from './mobile-routes.ts';
 import { addAgreementDocument, agreementDocumentFile, fileTooLarge, MAX_DOCUMENT_BYTES } from './documents.ts';
 import { notFound, pmsg } from './messages.ts';
+import { mobileRoutes } from './mobile-routes.ts';
 import { figures } from './reports.ts';
 import * as S from './schemas.ts';
+import { trainingRoutes } from './training-routes.ts';
 
 const err = { $ref: 'ErrorReply#' } as const;
 export const errors = { 400: err, 401: err, 403: err, 404: err, 409: err };
@@ -256,6 +258,8 @@ export async function programsRoutes(app: App): Promise<void> {
   await depositRoutes(app);
   await acquisitionRoutes(app);
   await mobileRoutes(app);
+  await trainingRoutes(app);
+  await calendarRoutes(app);
 
   app.get(
     '/program-figures',
