@@ -1,10 +1,13 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { libraryRef } from '../directory/libraries.ts';
 import { Forbidden } from '../platform/errors.ts';
-import { type App, requireActor } from '../platform/http.ts';
+import { type App, requireActor, requirePatron } from '../platform/http.ts';
 import { PageQuery, PageReply } from '../platform/paging.ts';
 import { settleCharge } from './charges.ts';
+import { copyFileRoutes } from './copy-routes.ts';
+import { illFigures } from './figures.ts';
 import { lenderAction } from './lending.ts';
+import { askAsPatron, cancelAsPatron, myRequests } from './patron.ts';
 import { lendingPolicy, updateLendingPolicy } from './policies.ts';
 import { borrowerAction, createRequest, editRota } from './requests.ts';
 import * as S from './schemas.ts';
@@ -283,4 +286,70 @@ export async function illRoutes(app: App): Promise<void> {
     },
     async (req) => updateLendingPolicy(db, requireActor(req), req.params.ref, req.body),
   );
+
+  app.get(
+    '/ill/figures',
+    {
+      schema: {
+        tags,
+        summary:
+          'ILL figures for a period per library and per partner pair: requests, fill rates, turnaround, balance, items lost',
+        security: staffOnly,
+        querystring: Type.Object({
+          from: S.DateStr,
+          to: S.DateStr,
+          library: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+        response: { 200: S.Figures, ...errors },
+      },
+    },
+    async (req) => illFigures(db, requireActor(req), req.query),
+  );
+
+  const patronOnly = [{ session: [] }];
+  app.post(
+    '/ill/my-requests',
+    {
+      schema: {
+        tags: ['ill', 'patron portal'],
+        summary:
+          'A signed-in patron asks for a title (from its catalog record page) or a typed citation; her library sends it',
+        security: patronOnly,
+        headers: S.IdemHeaders,
+        body: S.PatronRequestCreate,
+        response: { 201: S.MyRequest, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await askAsPatron(db, requirePatron(req), req.body, req.headers['idempotency-key'])),
+  );
+
+  app.get(
+    '/ill/my-requests',
+    {
+      schema: {
+        tags: ['ill', 'patron portal'],
+        summary: "The signed-in patron's interlibrary loan requests, newest first",
+        security: patronOnly,
+        response: { 200: Type.Object({ items: Type.Array(S.MyRequest) }), ...errors },
+      },
+    },
+    async (req) => ({ items: await myRequests(db, requirePatron(req)) }),
+  );
+
+  app.post(
+    '/ill/my-requests/:id/cancel',
+    {
+      schema: {
+        tags: ['ill', 'patron portal'],
+        summary: 'The patron withdraws her request (before the item is shipped)',
+        security: patronOnly,
+        params: S.IdParam,
+        response: { 200: S.MyRequest, ...errors },
+      },
+    },
+    async (req) => cancelAsPatron(db, requirePatron(req), req.params.id),
+  );
+
+  await copyFileRoutes(app);
 }

@@ -353,3 +353,60 @@ export const SettleBody = Type.Object(
   { status: Type.Union([Type.Literal('settled'), Type.Literal('waived')]), note: Type.Optional(Str(2000)) },
   { additionalProperties: false },
 );
+
+const Lib = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
+const NullNum = Nullable(Type.Number());
+export const Figures = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  libraries: Type.Array(
+    Type.Object({
+      library: Lib,
+      requestsMade: Type.Integer(),
+      requestsMadeFilled: Type.Integer(),
+      borrowerFillRate: NullNum,
+      requestsReceived: Type.Integer(),
+      requestsReceivedFilled: Type.Integer(),
+      lenderFillRate: NullNum,
+      medianRequestToShippedDays: NullNum,
+      medianShippedToReceivedDays: NullNum,
+      medianLoanDays: NullNum,
+      lent: Type.Integer(),
+      borrowed: Type.Integer(),
+      netBalance: Type.Integer(),
+      balance: Type.String({ description: 'net_lender | net_borrower | balanced' }),
+      itemsLostBorrowing: Type.Integer(),
+      itemsLostLending: Type.Integer(),
+    }),
+  ),
+  pairs: Type.Array(
+    Type.Object({
+      borrower: Lib,
+      lender: Lib,
+      requests: Type.Integer(),
+      filled: Type.Integer(),
+      fillRate: NullNum,
+      medianRequestToShippedDays: NullNum,
+      itemsLost: Type.Integer(),
+    }),
+  ),
+});
+
+export const PatronRequestCreate = Type.Omit(RequestCreate, ['patronId', 'lenders', 'send'], {
+  additionalProperties: false,
+});
+export const MyRequest = Type.Object({
+  id: Type.Integer(),
+  hrid: Type.String(),
+  state: Type.String(),
+  serviceType: ServiceType,
+  title: Type.String(),
+  author: Nullable(Type.String()),
+  pages: Nullable(Type.String()),
+  pickup: Type.Object({ code: Type.String(), name: Type.String() }),
+  neededBy: Nullable(Type.String()),
+  dueAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  canCancel: Type.Boolean(),
+});

@@ -113,6 +113,7 @@ const catalogue = {
     id: 'Pesan dari perpustakaan yang sudah tidak lagi diminta; tidak mengubah permintaan',
     en: 'Message from a lender the request has moved on from; the request is unchanged',
   },
+  period_order: { id: 'tanggal akhir harus sesudah tanggal awal', en: 'the end date must follow the start date' },
   answer_timeout: {
     id: 'Tidak ada jawaban dalam waktu yang dijanjikan; pindah ke perpustakaan berikutnya',
     en: 'No answer within the promised time; moving on to the next lender',

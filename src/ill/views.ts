@@ -334,13 +334,14 @@ export async function requestDetail(db: DbOrTrx, actor: Actor | null, id: number
           .where('id', '=', r.patron_id)
           .executeTakeFirst(),
     db.selectFrom('ill_charges').selectAll().where('request_id', '=', id).orderBy('id').execute(),
-    db.selectFrom('ill_supplier_requests').select(['id', 'rota_id']).where('request_id', '=', id).execute(),
+    db.selectFrom('ill_supplier_requests').select(['id', 'rota_id', 'state']).where('request_id', '=', id).execute(),
   ]);
   const libs = await briefs(db, [r.borrower_library_id, r.pickup_library_id, ...rota.map((x) => x.lender_library_id)]);
-  const current = rota.find((x) => x.status === 'current') ?? null;
+  // The lender asked now, or after the request closed the one that supplied it.
+  const current = rota.find((x) => x.status === 'current') ?? rota.find((x) => x.status === 'supplied') ?? null;
   const currentSupplier = current ? sup.find((s) => s.rota_id === current.id) : undefined;
-  // The borrower sees the copy the current (supplying) lender delivered.
-  const files = currentSupplier ? await copyFilesOf(db, [currentSupplier.id]) : [];
+  // The borrower sees the copy once the lender delivered it.
+  const files = currentSupplier?.state === 'CopyCompleted' ? await copyFilesOf(db, [currentSupplier.id]) : [];
   const lib = (i: number) => libs.get(i) ?? { id: i, code: '?', name: '?' };
   return {
     id: r.id,
