@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { catalogText } from './pages/catalog/text.ts';
+import { coopText } from './pages/programs/coop-text.ts';
 import { programsText } from './pages/programs/text.ts';
 
 export type Lang = 'id' | 'en';
@@ -242,8 +243,8 @@ const en: Record<Key, string> = {
 
 // Modules keep their texts beside their pages; a key missing in one language shows the key itself.
 const dictionaries: Record<Lang, Record<string, string>> = {
-  id: { ...id, ...catalogText.id, ...programsText.id },
-  en: { ...en, ...catalogText.en, ...programsText.en },
+  id: { ...id, ...catalogText.id, ...programsText.id, ...coopText.id },
+  en: { ...en, ...catalogText.en, ...programsText.en, ...coopText.en },
 };
 
 interface I18n {

@@ -13,6 +13,7 @@ import { PatronPage } from './pages/Patron.tsx';
 import { PatronsPage } from './pages/Patrons.tsx';
 import { AgreementFormPage, AgreementPage, AgreementsPage } from './pages/programs/Agreements.tsx';
 import { CardPrintPage, CardsPage, DeskPage } from './pages/programs/Cards.tsx';
+import { CoopRoutes } from './pages/programs/CoopRoutes.tsx';
 import { DepositPage, DepositSetPage, DepositsPage } from './pages/programs/Deposits.tsx';
 import { FiguresPage } from './pages/programs/Figures.tsx';
 import { ProgramsPage } from './pages/programs/Programs.tsx';
@@ -100,6 +101,7 @@ function Layout() {
               element={me ? <DepositSetPage /> : <Navigate to="/login" replace />}
             />
             <Route path="/programs/figures" element={me ? <FiguresPage /> : <Navigate to="/login" replace />} />
+            {CoopRoutes(Boolean(me))}
             <Route path="*" element={<p>{t('notFound')}</p>} />
           </Routes>
         )}

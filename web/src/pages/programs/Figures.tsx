@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
+import { CoopFiguresSection } from './Calendar.tsx';
 import { type ProgramFigures, todayIso } from './types.ts';
 
 export function FiguresPage() {
@@ -123,6 +124,7 @@ export function FiguresPage() {
           </div>
         </>
       ) : null}
+      <CoopFiguresSection from={asked.from} to={asked.to} />
     </section>
   );
 }

@@ -34,6 +34,21 @@ export function ProgramsPage() {
             <Link className="button" to="/programs/deposits">
               {t('deposits')}
             </Link>
+            <Link className="button" to="/programs/acquisition">
+              {t('acquisition')}
+            </Link>
+            <Link className="button" to="/programs/mobile">
+              {t('mobile')}
+            </Link>
+            <Link className="button" to="/programs/internships">
+              {t('internships')}
+            </Link>
+            <Link className="button" to="/programs/trainings">
+              {t('trainings')}
+            </Link>
+            <Link className="button" to="/programs/calendar">
+              {t('calendar')}
+            </Link>
             <Link className="button" to="/programs/figures">
               {t('figures')}
             </Link>
