@@ -7,6 +7,7 @@ import { hashPassword } from '../platform/auth.ts';
 import type { Db } from '../platform/db.ts';
 import type { Protector } from '../platform/protect.ts';
 import type { LibraryType, PatronCategory, Role } from '../platform/schema.ts';
+import { seedCoopDemo } from '../programs/coop-demo.ts';
 import { seedPrograms } from '../programs/demo.ts';
 import { demoCatalog } from './catalog.ts';
 
@@ -570,6 +571,7 @@ export async function seedDemo(db: Db, protector: Protector, opts: { catalog?: b
     });
   });
   if (opts.catalog !== false) await seedDemoCatalog(db);
+  if (opts.catalog !== false) await seedCoopDemo(db);
   return true;
 }
 
