@@ -185,12 +185,58 @@ interface Work {
   cluster: number | null;
 }
 
+/** SQLSTATE classes a record's own content can cause: data exception, integrity, program limit (index row size). */
+function isRecordError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
+
+/**
+ * One chunk inside the caller's transaction. When the database refuses the
+ * chunk because of what some record holds (a NUL character, a key too long to
+ * index), the chunk is stored again record by record and the refused ones are
+ * set aside with the database's reason: a bad record never aborts a batch.
+ */
 export async function ingestChunk(
   trx: Trx,
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
 ): Promise<BatchCounts> {
+  await sql`savepoint ingest_chunk`.execute(trx);
+  try {
+    const c = await storeChunk(trx, target, part, matcher);
+    await sql`release savepoint ingest_chunk`.execute(trx);
+    return c;
+  } catch (e) {
+    if (!isRecordError(e)) throw e;
+    await sql`rollback to savepoint ingest_chunk`.execute(trx);
+  }
+  const counts = emptyCounts();
+  for (const p of part) {
+    await sql`savepoint ingest_record`.execute(trx);
+    let c: BatchCounts;
+    try {
+      c = await storeChunk(trx, target, [p], matcher);
+      await sql`release savepoint ingest_record`.execute(trx);
+    } catch (e) {
+      if (!isRecordError(e)) throw e;
+      await sql`rollback to savepoint ingest_record`.execute(trx);
+      const reason = `could not be stored: ${e instanceof Error ? e.message : String(e)}`;
+      const excerpt = p.ok ? p.raw.subarray(0, 300).toString('utf8') : p.excerpt;
+      c = await storeChunk(
+        trx,
+        target,
+        [{ ok: false, position: p.position, reason, ...(excerpt ? { excerpt } : {}) }],
+        matcher,
+      );
+    }
+    for (const k of Object.keys(counts) as Array<keyof BatchCounts>) counts[k] += c[k];
+  }
+  return counts;
+}
+
+async function storeChunk(trx: Trx, target: IngestTarget, part: Parsed[], matcher: Matcher): Promise<BatchCounts> {
   const counts = emptyCounts();
   counts.read = part.length;
   mark();
@@ -242,8 +288,9 @@ export async function ingestChunk(
         rejected.map((r) => ({
           batch_id: target.batchId,
           position: r.position,
-          reason: r.reason.slice(0, 1000),
-          excerpt: r.excerpt?.slice(0, 500) ?? null,
+          // Text columns cannot hold NUL, which broken records do contain.
+          reason: r.reason.replaceAll('\0', '').slice(0, 1000),
+          excerpt: r.excerpt?.replaceAll('\0', '').slice(0, 500) ?? null,
         })),
       )
       .execute();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bib, libraryIds, titleMatcher as matcher, newBatch, parsed, stream } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
@@ -113,6 +114,33 @@ describe('catalog store', () => {
       .where('batch_id', '=', b.batchId)
       .execute();
     expect(rej).toEqual([expect.objectContaining({ position: 'byte 0', reason: 'leader too short' })]);
+  });
+
+  it('sets aside a record the database refuses (NUL, a key too long to index) and stores the rest of its chunk', async () => {
+    const b = await batch('UINMY');
+    // An identifier no index can hold (incompressible, over the 2,704-byte B-tree limit).
+    const noise = randomBytes(3000).toString('base64');
+    const counts = await ingestStream(
+      s.ctx.database.db,
+      b,
+      gen([
+        rec(bib({ sourceId: 'U2', title: 'Buya Hamka', year: 1990 }), 'byte 0'),
+        rec(bib({ sourceId: 'U3', title: 'Tenggelamnja\u0000 kapal', year: 1938 }), 'byte 100'),
+        rec(bib({ sourceId: noise, title: 'Di bawah lindungan Ka bah', year: 1938 }), 'byte 200'),
+        rec(bib({ sourceId: 'U4', title: 'Merantau ke Deli', year: 1939 }), 'byte 300'),
+      ]),
+      matcher,
+    );
+    expect(counts).toMatchObject({ read: 4, added: 2, rejected: 2 });
+    const rej = await s.ctx.database.db
+      .selectFrom('rejected_records')
+      .select(['position', 'reason'])
+      .where('batch_id', '=', b.batchId)
+      .orderBy('id')
+      .execute();
+    expect(rej.map((r) => r.position)).toEqual(['byte 100', 'byte 200']);
+    for (const r of rej) expect(r.reason).toMatch(/^could not be stored: /);
+    expect((await search(s.ctx.database.db, { q: 'merantau deli' })).total).toBe(1);
   });
 
   it('removes a deleted record from search but keeps it as received', async () => {
