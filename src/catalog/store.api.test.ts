@@ -96,6 +96,33 @@ describe('catalog store', () => {
     ]);
   });
 
+  it('moves a copy whose barcode reappears under another record, and the first title no longer counts it', async () => {
+    const first = bib({
+      sourceId: 'SDN-1',
+      title: 'Kamus Besar Bahasa Indonesia',
+      year: 2008,
+      items: [{ barcode: 'K1', status: 'available', loanable: true }],
+    });
+    await ingestStream(s.ctx.database.db, await batch('SDN01-BKT'), gen([rec(first)]), matcher);
+    expect((await search(s.ctx.database.db, { q: 'kamus besar' })).hits[0]?.holdingsCount).toBe(1);
+    const second = bib({
+      sourceId: 'SDN-2',
+      title: 'Tesaurus Bahasa Indonesia',
+      year: 2008,
+      items: [{ barcode: 'K1', status: 'available', loanable: true }],
+    });
+    const counts = await ingestStream(s.ctx.database.db, await batch('SDN01-BKT'), gen([rec(second)]), matcher);
+    expect(counts).toMatchObject({ added: 1 });
+    expect((await search(s.ctx.database.db, { q: 'kamus besar' })).hits[0]).toMatchObject({
+      holdingsCount: 0,
+      availableCount: 0,
+    });
+    expect((await search(s.ctx.database.db, { q: 'tesaurus' })).hits[0]).toMatchObject({
+      holdingsCount: 1,
+      availableCount: 1,
+    });
+  });
+
   it('sets bad records aside with their reason and goes on', async () => {
     const b = await batch('UINMY');
     const counts = await ingestStream(
