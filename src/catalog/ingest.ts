@@ -40,13 +40,20 @@ export interface Matcher {
 }
 
 /*
- * A key shared by more records of other libraries than this (a very common
- * title, a reused ISBN, a series) is not used to find candidates, as
- * clusterRecords skips oversized blocks: comparing with an arbitrary few
- * hundred of thousands finds nothing reliably and costs most of the ingest.
- * The record's other keys still find its matches.
+ * Candidates are clusters: a key finds the clusters holding a record of
+ * another library with that key, and the record is compared with their
+ * members (the first MAX_MEMBERS_COMPARED of a large cluster). A popular
+ * title held by hundreds of libraries is one cluster, so its ISBN stays
+ * useful. A key spread over more than MAX_CLUSTERS_PER_KEY clusters (a very
+ * common title, a reused ISBN, a series) is not used, as clusterRecords skips
+ * oversized blocks: comparing with an arbitrary few hundred of thousands finds
+ * nothing reliably and costs most of the ingest; the record's other keys
+ * still find its matches.
  */
-const MAX_CANDIDATES_PER_KEY = 200;
+const MAX_CLUSTERS_PER_KEY = 200;
+const MAX_MEMBERS_COMPARED = 20;
+// Rows of one key looked at to find its clusters (a key this common is skipped anyway).
+const MAX_ROWS_PER_KEY = 5000;
 
 export interface BatchCounts {
   read: number;
@@ -490,16 +497,20 @@ async function assignClusters(
     work.map((w) => w.rec.key),
   );
   const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))];
-  // Keys first (ids only, at most one past the limit per key), then each candidate cluster's members once.
+  // Keys first (the clusters each key reaches, at most one past the limit), then those clusters' members once.
   const hits = allKeys.length
     ? (
-        await sql<{ key: string; id: number; cluster_id: number | null }>`
-          select x.key, h.id, h.cluster_id
+        await sql<{ key: string; cluster_id: number }>`
+          select x.key, h.cluster_id
           from ${textList(allKeys)} as x(key)
           cross join lateral (
-            select r.id, r.cluster_id from match_keys k join source_records r on r.id = k.record_id
-            where k.key = x.key and r.library_id <> ${libraryId}::bigint and not r.deleted
-            limit ${MAX_CANDIDATES_PER_KEY + 1}::int
+            select distinct c.cluster_id from (
+              select r.cluster_id from match_keys k join source_records r on r.id = k.record_id
+              where k.key = x.key and r.library_id <> ${libraryId}::bigint and not r.deleted
+                and r.cluster_id is not null
+              limit ${MAX_ROWS_PER_KEY}::int
+            ) c
+            limit ${MAX_CLUSTERS_PER_KEY + 1}::int
           ) h`.execute(trx)
       ).rows
     : [];
@@ -507,15 +518,11 @@ async function assignClusters(
   const perKey = new Map<string, number[]>();
   for (const h of hits) {
     const list = perKey.get(h.key) ?? [];
-    list.push(Number(h.id));
+    list.push(Number(h.cluster_id));
     perKey.set(h.key, list);
   }
-  const clusterSet = new Set<number>();
-  for (const h of hits) {
-    if ((perKey.get(h.key)?.length ?? 0) > MAX_CANDIDATES_PER_KEY) continue;
-    if (h.cluster_id !== null) clusterSet.add(Number(h.cluster_id));
-  }
-  for (const [key, ids] of perKey) if (ids.length > MAX_CANDIDATES_PER_KEY) perKey.delete(key);
+  for (const [key, ids] of perKey) if (ids.length > MAX_CLUSTERS_PER_KEY) perKey.delete(key);
+  const clusterSet = new Set<number>([...perKey.values()].flat());
   // The clusters records leave are read too: whether a record was alone in its cluster decides if it keeps it.
   for (const w of work) if (w.oldCluster !== null) clusterSet.add(w.oldCluster);
   const members = clusterSet.size
@@ -529,7 +536,13 @@ async function assignClusters(
   mark('candidate records');
   count('candidate key hits', hits.length);
   count('cluster members read', members.length);
-  const byId = new Map(members.map((m) => [m.id, m]));
+  const compared = new Map<number, Member[]>();
+  for (const m of members) {
+    if (m.cluster_id === null || m.library_id === libraryId) continue;
+    const list = compared.get(m.cluster_id) ?? [];
+    if (list.length < MAX_MEMBERS_COMPARED) list.push(m);
+    compared.set(m.cluster_id, list);
+  }
   const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
   // Which libraries each cluster already holds, to keep one record per library per cluster.
   const libsIn = new Map<number, Map<number, number>>();
@@ -550,11 +563,10 @@ async function assignClusters(
     const seen = new Set<number>();
     let best: { cluster: number; score: number } | null = null;
     const forced = decisions.merge.get(w.rec.key);
-    for (const key of w.rec.matchKeys) {
-      for (const id of perKey.get(key) ?? []) {
-        const cand = byId.get(id);
-        if (!cand || seen.has(id) || cand.cluster_id === null) continue;
-        seen.add(id);
+    for (const cluster of new Set(w.rec.matchKeys.flatMap((key) => perKey.get(key) ?? []))) {
+      for (const cand of compared.get(cluster) ?? []) {
+        if (seen.has(cand.id) || cand.cluster_id === null) continue;
+        seen.add(cand.id);
         const pair = `${cand.library_id}|${cand.record_key}`;
         if (decisions.split.get(w.rec.key)?.has(pair)) continue;
         const holder = libsIn.get(cand.cluster_id)?.get(libraryId);
