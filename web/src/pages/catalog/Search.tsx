@@ -64,9 +64,17 @@ export function CatalogSearchPage() {
     }
     setBusy(true);
     setError(null);
+    // A slower answer to an earlier search must not overwrite the newer one.
+    let current = true;
     api<Result>('GET', `/api/v1/catalog/search?${qs}`)
-      .then(setResult, setError)
-      .finally(() => setBusy(false));
+      .then(
+        (r) => current && setResult(r),
+        (e) => current && setError(e),
+      )
+      .finally(() => current && setBusy(false));
+    return () => {
+      current = false;
+    };
   }, [params]);
 
   function submit(e: FormEvent) {
