@@ -1,6 +1,7 @@
 import { ingestStream, type Parsed } from '../catalog/ingest.ts';
 import { catalogMatcher } from '../catalog/match.ts';
 import { seedPortalDemo } from '../directory/portal-demo.ts';
+import { seedIllDemo } from '../ill/demo.ts';
 import { systemActor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import { hashPassword } from '../platform/auth.ts';
@@ -572,6 +573,7 @@ export async function seedDemo(db: Db, protector: Protector, opts: { catalog?: b
   });
   if (opts.catalog !== false) await seedDemoCatalog(db);
   if (opts.catalog !== false) await seedCoopDemo(db);
+  if (opts.catalog !== false) await seedIllDemo(db);
   return true;
 }
 
