@@ -7,6 +7,8 @@ import { patronPortalRoutes } from './directory/portal-routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { registerIllJobs } from './ill/jobs.ts';
 import { illRoutes } from './ill/routes.ts';
+import { configureMail, registerNotifyJobs } from './notify/mail.ts';
+import { notifyRoutes } from './notify/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { type Database, openDatabase } from './platform/db.ts';
 import { type App, type AppContext, buildApp } from './platform/http.ts';
@@ -29,6 +31,7 @@ export const apiModules = [
   patronPortalRoutes,
   programsPortalRoutes,
   illRoutes,
+  notifyRoutes,
 ];
 
 /** Protocol endpoints outside /api/v1. */
@@ -48,12 +51,14 @@ export async function createSimpul(
   const config = opts.config ?? loadConfig();
   const database = opts.database ?? (await openDatabase(config));
   if (opts.migrate !== false) await migrate(database);
+  configureMail(config);
   const ctx: AppContext = { database, config, protector: new Protector(config.secretKey) };
   const app = await buildApp(ctx, { logger: opts.logger ?? false, modules: apiModules, rootModules });
   const jobs = new JobRunner(database.db, { log: (m) => app.log.warn(m) });
   registerCatalogJobs(jobs, database.db, catalogMatcher);
   registerProgramsJobs(jobs, database.db);
   registerIllJobs(jobs, database.db);
+  registerNotifyJobs(jobs, database.db);
   return {
     app,
     ctx,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
-import { loadConfig } from '../src/platform/config.ts';
+import { type Config, loadConfig } from '../src/platform/config.ts';
 import { type Database, openPglite, openPostgres } from '../src/platform/db.ts';
 import { createSimpul, type Simpul } from '../src/server.ts';
 
@@ -62,11 +62,12 @@ export interface Agent {
 
 /** seed: the demo network (default on); demoCatalog: its holdings too (default off, so catalog tests start empty). */
 export async function startTestSimpul(
-  opts: { seed?: boolean; demoCatalog?: boolean; loginMax?: number } = {},
+  opts: { seed?: boolean; demoCatalog?: boolean; loginMax?: number; config?: Partial<Config> } = {},
 ): Promise<TestSimpul> {
   const { database, drop } = await freshDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'simpul-test-'));
-  const config = loadConfig(process.env, { dataDir, secretKey: randomBytes(32) });
+  // No e-mail from tests unless a test sets its own SMTP sink.
+  const config = loadConfig(process.env, { dataDir, secretKey: randomBytes(32), smtpUrl: undefined, ...opts.config });
   config.loginRateLimit = { max: opts.loginMax ?? 1000, windowMs: 60_000 };
   const simpul = await createSimpul({ config, database });
   if (opts.seed !== false) await seedDemo(database.db, simpul.ctx.protector, { catalog: opts.demoCatalog ?? false });

@@ -15,6 +15,12 @@ export interface Config {
   sessionHours: number;
   loginRateLimit: { max: number; windowMs: number };
   webDist: string;
+  /** smtp://user:pass@host:port (or smtps://); notifications are e-mailed only when set. */
+  smtpUrl: string | undefined;
+  /** The From address of notification e-mails. */
+  mailFrom: string;
+  /** The address users reach Simpul at, for links in e-mails (e.g. https://simpul.example.id). */
+  publicUrl: string | undefined;
 }
 
 const rootDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -55,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionHours: Number(env.SIMPUL_SESSION_HOURS ?? 12),
     loginRateLimit: { max: Number(env.SIMPUL_LOGIN_MAX ?? 10), windowMs: 60_000 },
     webDist: path.join(rootDir, 'web', 'dist'),
+    smtpUrl: env.SIMPUL_SMTP_URL || undefined,
+    mailFrom: env.SIMPUL_MAIL_FROM || 'Simpul <simpul@localhost>',
+    publicUrl: env.SIMPUL_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     ...overrides,
   };
 }

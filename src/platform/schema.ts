@@ -2,6 +2,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CatalogTables } from '../catalog/tables.ts';
 import type { PortalTables } from '../directory/portal-tables.ts';
 import type { IllTables } from '../ill/tables.ts';
+import type { NotifyTables } from '../notify/tables.ts';
 import type { CoopTables } from '../programs/coop-tables.ts';
 import type { ProgramsTables } from '../programs/tables.ts';
 
@@ -169,7 +170,7 @@ export interface EligibilityRulesTable {
 }
 
 /** Every table; modules declare theirs in their own tables.ts and are joined here. */
-export interface DB extends CatalogTables, ProgramsTables, PortalTables, IllTables, CoopTables {
+export interface DB extends CatalogTables, ProgramsTables, PortalTables, IllTables, CoopTables, NotifyTables {
   jobs: JobsTable;
   audit_log: AuditLogTable;
   networks: NetworksTable;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { notify } from '../notify/notify.ts';
 import { type Actor, roleAtLeast, systemActor } from '../platform/actor.ts';
 import { audit, diff } from '../platform/audit.ts';
 import type { Db, DbOrTrx } from '../platform/db.ts';
@@ -957,6 +958,24 @@ export async function runAgreementReminders(db: Db, today: string = todayIso()):
         entityId: a.id,
         libraryId: first?.library_id ?? null,
         after: { daysBefore: days, endsOn, on: today },
+      });
+      // Every staff member of each party library and of a library that signs for one.
+      const parties = await trx
+        .selectFrom('agreement_parties')
+        .select(['library_id', 'signed_by_library_id'])
+        .where('agreement_id', '=', a.id)
+        .execute();
+      const libraries = new Set<number>();
+      for (const p of parties) {
+        if (p.library_id !== null) libraries.add(p.library_id);
+        if (p.signed_by_library_id !== null) libraries.add(p.signed_by_library_id);
+      }
+      await notify(trx, {
+        to: [...libraries].map((libraryId) => ({ libraryId })),
+        kind: 'agreement.reminder',
+        subject: pmsg('reminder_subject', { title: a.title, days }),
+        body: pmsg('reminder', { title: a.title, date: endsOn, days }),
+        link: `/programs/agreements/${a.id}`,
       });
       return true;
     });

@@ -42,6 +42,10 @@ const catalogue = {
     id: '{title} ({number}) berlaku {from} s.d. {until} dan mencakup {program}',
     en: '{title} ({number}) is in force {from} to {until} and covers {program}',
   },
+  reminder_subject: {
+    id: 'Pengingat: perjanjian "{title}" berakhir dalam {days} hari',
+    en: 'Reminder: agreement "{title}" ends in {days} days',
+  },
   reminder: {
     id: 'Perjanjian "{title}" berakhir pada {date} ({days} hari lagi)',
     en: 'Agreement "{title}" ends on {date} (in {days} days)',
