@@ -234,13 +234,25 @@ describe('a patron session opens no staff route', () => {
         .replace(/:ref\b/g, 'UPERTIS')
         .replace(/:code\b/g, 'UPERTIS')
         .replace(/:(\w+)/g, (_m, name: string) => (name.endsWith('Id') || name === 'id' ? '1' : '1'));
+    // The patron's own routes: the portal (/me/...) and the ILL requests she makes.
+    const patronRoutes = [/^\/api\/v1\/me(\/|$)/, /^\/api\/v1\/ill\/my-requests(\/|$)/];
+    const isPatronRoute = (url: string) => patronRoutes.some((p) => p.test(url));
     const routes = s.app.routeTable.filter(
       (r) =>
         r.url.startsWith('/api/v1/') &&
-        !r.url.startsWith('/api/v1/me') &&
+        !isPatronRoute(r.url) &&
         !r.url.startsWith('/api/v1/auth/') &&
         !r.url.includes('*'),
     );
+    // Every patron route refuses anonymous callers.
+    for (const r of s.app.routeTable.filter((x) => isPatronRoute(x.url))) {
+      const res = await s.app.inject({
+        method: r.method as 'GET',
+        url: fill(r.url),
+        ...(r.method === 'GET' ? {} : { payload: {} }),
+      });
+      expect([400, 401], `${r.method} ${r.url}`).toContain(res.statusCode);
+    }
     expect(routes.length).toBeGreaterThan(60);
     const staffOnly: string[] = [];
     const mismatches: string[] = [];
