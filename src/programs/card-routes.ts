@@ -3,7 +3,7 @@ import { type App, requireActor } from '../platform/http.ts';
 import { PageQuery, PageReply } from '../platform/paging.ts';
 import { getCard, issueCard, listCards, revokeCard } from './cards.ts';
 import * as S from './schemas.ts';
-import { announceVisit, checkIn, listVisits } from './visits.ts';
+import { announceVisit, cancelVisit, checkIn, listVisits } from './visits.ts';
 
 const err = { $ref: 'ErrorReply#' } as const;
 const errors = { 400: err, 401: err, 403: err, 404: err, 409: err };
@@ -115,11 +115,27 @@ export async function cardRoutes(app: App): Promise<void> {
         querystring: Type.Object({
           library: Type.Optional(Type.String({ maxLength: 40 })),
           direction: Type.Optional(S.OneOf(['received', 'made'] as const)),
+          status: Type.Optional(S.OneOf(['announced', 'checked_in', 'cancelled'] as const)),
+          plannedFrom: Type.Optional(S.DateStr),
           ...PageQuery,
         }),
         response: { 200: PageReply(S.Visit), ...errors },
       },
     },
     async (req) => listVisits(db, requireActor(req), req.query),
+  );
+
+  app.post(
+    '/visits/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel an announced visit (the home or the visited library)',
+        security: staffOnly,
+        params: S.IdParam,
+        response: { 200: S.Visit, ...errors },
+      },
+    },
+    async (req) => cancelVisit(db, requireActor(req), req.params.id),
   );
 }

@@ -81,6 +81,25 @@ const catalogue = {
     id: '{library} tidak termasuk perpustakaan tujuan kartu ini',
     en: '{library} is not one of the libraries this card is valid at',
   },
+  visit_in_past: { id: 'tanggal kunjungan sudah lewat', en: 'the date of the visit has passed' },
+  visit_already_announced: {
+    id: 'Kunjungan dengan kartu ini ke perpustakaan itu pada tanggal itu sudah diberitahukan',
+    en: 'A visit with this card to that library on that day is already announced',
+  },
+  visit_not_announced: {
+    id: 'Hanya kunjungan yang diberitahukan dapat dibatalkan (status: {status})',
+    en: 'Only an announced visit can be cancelled (status: {status})',
+  },
+  visit_announced_subject: { id: 'Kunjungan diberitahukan: {name}, {date}', en: 'Visit announced: {name}, {date}' },
+  visit_announced_body: {
+    id: '{name} ({home}) akan berkunjung pada {date} dengan kartu {card}. Keperluan: {purpose}.',
+    en: '{name} ({home}) will visit on {date} with card {card}. Purpose: {purpose}.',
+  },
+  visit_cancelled_subject: { id: 'Kunjungan dibatalkan: {name}, {date}', en: 'Visit cancelled: {name}, {date}' },
+  visit_cancelled_body: {
+    id: 'Kunjungan {name} ({home}) pada {date} dibatalkan.',
+    en: 'The visit of {name} ({home}) on {date} was cancelled.',
+  },
   visit_elsewhere: {
     id: 'kartu ini tidak berlaku di perpustakaan tujuan',
     en: 'this card is not valid at the library to visit',

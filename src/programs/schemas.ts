@@ -315,6 +315,7 @@ export const Visit = Type.Object({
   purpose: Nullable(Type.String()),
   checkedInAt: Nullable(Type.String()),
   visitedOn: Nullable(Type.String()),
+  announcedBy: Nullable(OneOf(['library', 'cardholder'] as const)),
 });
 
 const LibBrief = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });

@@ -129,6 +129,9 @@ export interface VisitsTable {
   visited_on: DateString | null;
   created_by: number | null;
   created_at: Timestamp;
+  /** 0032: the home library or the cardholder announced it. */
+  announced_by: 'library' | 'cardholder' | null;
+  cancelled_at: Date | null;
 }
 
 export interface DepositProgramsTable {

@@ -1,6 +1,7 @@
+import { notify } from '../notify/notify.ts';
 import { type Actor, canActFor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
-import type { Db } from '../platform/db.ts';
+import type { Db, DbOrTrx } from '../platform/db.ts';
 import { Conflict, Forbidden, invalidField } from '../platform/errors.ts';
 import { type Bilingual, msg } from '../platform/messages.ts';
 import { type Page, type PageParams, pageOf } from '../platform/paging.ts';
@@ -53,6 +54,25 @@ export interface Privilege {
   key: 'on_site_reading' | 'photocopy' | 'home_loan';
   allowed: boolean;
   loanPeriodDays?: number | null;
+}
+
+/** What a cardholder of the home library may use at the visited library on a date, from the agreement's terms. */
+export async function visitPrivileges(
+  db: DbOrTrx,
+  homeLibraryId: number,
+  visited: { id: number; services: string[] },
+  date: string,
+): Promise<Privilege[]> {
+  const terms = await agreementTerms(db, homeLibraryId, visited.id, 'visiting_cards', date);
+  return [
+    { key: 'on_site_reading', allowed: true },
+    { key: 'photocopy', allowed: visited.services.includes('photocopy') },
+    {
+      key: 'home_loan',
+      allowed: terms.visitorsMayBorrow,
+      loanPeriodDays: terms.visitorsMayBorrow ? terms.loanPeriodDays : null,
+    },
+  ];
 }
 
 export interface CheckInAnswer {
@@ -112,16 +132,7 @@ export async function checkIn(
     announced: false,
   };
   if (!card || outcome !== 'valid') return answer;
-  const terms = await agreementTerms(db, card.home_library_id, visited.id, 'visiting_cards', today);
-  answer.privileges = [
-    { key: 'on_site_reading', allowed: true },
-    { key: 'photocopy', allowed: visited.services.includes('photocopy') },
-    {
-      key: 'home_loan',
-      allowed: terms.visitorsMayBorrow,
-      loanPeriodDays: terms.visitorsMayBorrow ? terms.loanPeriodDays : null,
-    },
-  ];
+  answer.privileges = await visitPrivileges(db, card.home_library_id, visited, today);
   const recorded = await db.transaction().execute(async (trx) => {
     const planned = await trx
       .selectFrom('visits')
@@ -180,6 +191,7 @@ export interface Visit {
   purpose: string | null;
   checkedInAt: string | null;
   visitedOn: string | null;
+  announcedBy: 'library' | 'cardholder' | null;
 }
 
 /** The home library tells the library to be visited beforehand, as the forums' rules ask. */
@@ -194,17 +206,42 @@ export async function announceVisit(
   if (!canActFor(actor, { id: card.home_library_id, network_id: card.home_network_id })) {
     throw new Forbidden(msg('forbidden_other_library'), 'forbidden_other_library');
   }
+  return recordAnnouncement(db, actor, card, input, 'library', today);
+}
+
+/**
+ * The checks and the record of an announcement, by the home library or the
+ * cardholder: a date from today within the card's validity at a library it is
+ * valid at, not twice for the same day; the visited library's staff are told.
+ */
+export async function recordAnnouncement(
+  db: Db,
+  actor: Actor,
+  card: CardRow,
+  input: { libraryCode: string; plannedOn: string; purpose?: string | null | undefined },
+  by: 'library' | 'cardholder',
+  today: string,
+): Promise<Visit> {
   const target = await db
     .selectFrom('libraries')
-    .select(['id', 'name'])
-    .where('code', '=', input.libraryCode.toUpperCase())
+    .select(['id', 'name', 'code'])
+    .where('code', '=', input.libraryCode.trim().toUpperCase())
     .executeTakeFirst();
   if (!target) throw invalidField('libraryCode', msg('library_unknown'));
-  if (input.plannedOn < today) throw invalidField('plannedOn', msg('field_invalid'));
+  if (input.plannedOn < today) throw invalidField('plannedOn', pmsg('visit_in_past'));
   const check = cardOutcome(card, target, input.plannedOn, card.card_number);
   if (check.outcome === 'not_participant') throw invalidField('libraryCode', pmsg('visit_elsewhere'));
   if (check.outcome !== 'valid') throw new Conflict(`card_${check.outcome}`, check.message);
   const id = await db.transaction().execute(async (trx) => {
+    const dup = await trx
+      .selectFrom('visits')
+      .select('id')
+      .where('card_id', '=', card.id)
+      .where('visited_library_id', '=', target.id)
+      .where('planned_on', '=', input.plannedOn)
+      .where('status', '=', 'announced')
+      .executeTakeFirst();
+    if (dup) throw new Conflict('visit_already_announced', pmsg('visit_already_announced'));
     const row = await trx
       .insertInto('visits')
       .values({
@@ -215,6 +252,7 @@ export async function announceVisit(
         planned_on: input.plannedOn,
         purpose: input.purpose ?? null,
         announced_at: new Date(),
+        announced_by: by,
         created_by: actor.userId,
       })
       .returning('id')
@@ -224,16 +262,86 @@ export async function announceVisit(
       entity: 'visit',
       entityId: row.id,
       libraryId: card.home_library_id,
-      after: { cardNumber: card.card_number, visited: input.libraryCode.toUpperCase(), plannedOn: input.plannedOn },
+      after: { cardNumber: card.card_number, visited: target.code, plannedOn: input.plannedOn, by },
+    });
+    await notify(trx, {
+      to: { libraryId: target.id },
+      kind: 'visit.announced',
+      subject: pmsg('visit_announced_subject', { name: card.full_name, date: input.plannedOn }),
+      body: pmsg('visit_announced_body', {
+        name: card.full_name,
+        home: card.home_name,
+        date: input.plannedOn,
+        card: card.card_number,
+        purpose: input.purpose ?? '—',
+      }),
+      link: '/programs/desk',
     });
     return row.id;
   });
-  const [v] = (await visitsQuery(db).where('v.id', '=', id).execute()).map(presentVisit);
-  if (!v) throw notFound('visit');
-  return v;
+  return visitById(db, id);
 }
 
-function visitsQuery(db: Db) {
+export async function visitById(db: DbOrTrx, id: number): Promise<Visit> {
+  const row = await visitsQuery(db).where('v.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('visit');
+  return presentVisit(row);
+}
+
+/**
+ * Cancels an announced visit: staff of the home or the visited library, or the
+ * cardholder (`cardholderId`). Only an announced visit can be cancelled (409).
+ */
+export async function cancelVisit(
+  db: Db,
+  actor: Actor,
+  id: number,
+  cardholderId: number | null = null,
+): Promise<Visit> {
+  const row = await visitsQuery(db).where('v.id', '=', id).executeTakeFirst();
+  const mayAct =
+    row &&
+    (cardholderId !== null
+      ? row.patron_id === cardholderId
+      : canActFor(actor, { id: row.home_library_id, network_id: row.home_network_id }) ||
+        canActFor(actor, { id: row.visited_library_id, network_id: row.visited_network_id }));
+  if (!row || !mayAct) throw notFound('visit');
+  if (row.status !== 'announced') {
+    throw new Conflict('visit_not_announced', pmsg('visit_not_announced', { status: row.status }));
+  }
+  await db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('visits')
+      .set({ status: 'cancelled', cancelled_at: new Date() })
+      .where('id', '=', id)
+      .where('status', '=', 'announced')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) {
+      throw new Conflict('visit_not_announced', pmsg('visit_not_announced', { status: 'changed' }));
+    }
+    await audit(trx, actor, {
+      action: 'cancel',
+      entity: 'visit',
+      entityId: id,
+      libraryId: row.home_library_id,
+      before: { status: 'announced' },
+      after: { status: 'cancelled', by: cardholderId !== null ? 'cardholder' : 'library' },
+    });
+    // The visited library learns of it unless it cancelled itself.
+    if (actor.kind === 'patron' || actor.libraryId !== row.visited_library_id) {
+      await notify(trx, {
+        to: { libraryId: row.visited_library_id },
+        kind: 'visit.cancelled',
+        subject: pmsg('visit_cancelled_subject', { name: row.full_name, date: row.planned_on ?? '—' }),
+        body: pmsg('visit_cancelled_body', { name: row.full_name, home: row.home_name, date: row.planned_on ?? '—' }),
+        link: '/programs/desk',
+      });
+    }
+  });
+  return visitById(db, id);
+}
+
+export function visitsQuery(db: DbOrTrx) {
   return db
     .selectFrom('visits as v')
     .innerJoin('visiting_cards as c', 'c.id', 'v.card_id')
@@ -253,10 +361,16 @@ function visitsQuery(db: Db) {
       'v.purpose',
       'v.checked_in_at',
       'v.visited_on',
+      'v.announced_by',
+      'c.patron_id',
+      'v.visited_library_id',
+      'v.home_library_id',
+      't.network_id as visited_network_id',
+      'h.network_id as home_network_id',
     ]);
 }
 
-function presentVisit(r: Awaited<ReturnType<ReturnType<typeof visitsQuery>['execute']>>[number]): Visit {
+export function presentVisit(r: Awaited<ReturnType<ReturnType<typeof visitsQuery>['execute']>>[number]): Visit {
   return {
     id: r.id,
     cardNumber: r.card_number,
@@ -268,20 +382,29 @@ function presentVisit(r: Awaited<ReturnType<ReturnType<typeof visitsQuery>['exec
     purpose: r.purpose,
     checkedInAt: r.checked_in_at ? r.checked_in_at.toISOString() : null,
     visitedOn: r.visited_on,
+    announcedBy: r.announced_by,
   };
 }
 
-/** Visits a library received (default) or its patrons made elsewhere. */
+/** Visits a library received (default) or its patrons made elsewhere; the desk asks for announced ones from today. */
 export async function listVisits(
   db: Db,
   actor: Actor,
-  f: PageParams & { library?: string | undefined; direction?: 'received' | 'made' | undefined },
+  f: PageParams & {
+    library?: string | undefined;
+    direction?: 'received' | 'made' | undefined;
+    status?: 'announced' | 'checked_in' | 'cancelled' | undefined;
+    plannedFrom?: string | undefined;
+  },
 ): Promise<Page<Visit>> {
   const lib = await actorLibrary(db, actor, f.library);
   const { page, pageSize, offset } = pageOf(f);
-  const q = visitsQuery(db).where(f.direction === 'made' ? 'v.home_library_id' : 'v.visited_library_id', '=', lib.id);
+  let q = visitsQuery(db).where(f.direction === 'made' ? 'v.home_library_id' : 'v.visited_library_id', '=', lib.id);
+  if (f.status) q = q.where('v.status', '=', f.status);
+  if (f.plannedFrom) q = q.where('v.planned_on', '>=', f.plannedFrom);
+  const ordered = f.status === 'announced' ? q.orderBy('v.planned_on').orderBy('v.id') : q.orderBy('v.id', 'desc');
   const [rows, count] = await Promise.all([
-    q.orderBy('v.id', 'desc').limit(pageSize).offset(offset).execute(),
+    ordered.limit(pageSize).offset(offset).execute(),
     q
       .clearSelect()
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { catalogText } from './pages/catalog/text.ts';
+import { portalText } from './pages/portal/text.ts';
 import { coopText } from './pages/programs/coop-text.ts';
 import { programsText } from './pages/programs/text.ts';
 
@@ -243,8 +244,8 @@ const en: Record<Key, string> = {
 
 // Modules keep their texts beside their pages; a key missing in one language shows the key itself.
 const dictionaries: Record<Lang, Record<string, string>> = {
-  id: { ...id, ...catalogText.id, ...programsText.id, ...coopText.id },
-  en: { ...en, ...catalogText.en, ...programsText.en, ...coopText.en },
+  id: { ...id, ...catalogText.id, ...programsText.id, ...coopText.id, ...portalText.id },
+  en: { ...en, ...catalogText.en, ...programsText.en, ...coopText.en, ...portalText.en },
 };
 
 interface I18n {

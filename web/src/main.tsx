@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import { I18nProvider, useI18n } from './i18n.tsx';
+import { NotificationBell, NotificationsList, patronInbox, staffInbox } from './notifications.tsx';
 import { ImportsPage } from './pages/catalog/Imports.tsx';
 import { CatalogRecordPage } from './pages/catalog/Record.tsx';
 import { CatalogSearchPage } from './pages/catalog/Search.tsx';
@@ -11,6 +12,14 @@ import { LibraryPage } from './pages/Library.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { PatronPage } from './pages/Patron.tsx';
 import { PatronsPage } from './pages/Patrons.tsx';
+import {
+  PortalAccountPage,
+  PortalLayout,
+  PortalLoginPage,
+  PortalNotificationsPage,
+  PortalVisitsPage,
+} from './pages/portal/Portal.tsx';
+import { PatronSessionProvider, usePatron } from './pages/portal/session.tsx';
 import { AgreementFormPage, AgreementPage, AgreementsPage } from './pages/programs/Agreements.tsx';
 import { CardPrintPage, CardsPage, DeskPage } from './pages/programs/Cards.tsx';
 import { CoopRoutes } from './pages/programs/CoopRoutes.tsx';
@@ -22,7 +31,9 @@ import './styles.css';
 
 function Layout() {
   const { t, lang, setLang } = useI18n();
-  const { me, ready, logout } = useSession();
+  const { me, ready: staffReady, logout } = useSession();
+  const { patron, ready: patronReady, logout: patronLogout } = usePatron();
+  const ready = staffReady && patronReady;
   return (
     <>
       <header className="top">
@@ -50,6 +61,7 @@ function Layout() {
           </fieldset>
           {me ? (
             <span className="who">
+              <NotificationBell inbox={staffInbox} />
               <span title={me.libraryName ?? ''}>
                 {me.fullName} · {t(`role.${me.role}`)}
               </span>
@@ -57,8 +69,19 @@ function Layout() {
                 {t('logout')}
               </button>
             </span>
+          ) : patron ? (
+            <span className="who">
+              <NotificationBell inbox={patronInbox} />
+              <NavLink to="/portal">{t('myAccount')}</NavLink>
+              <button type="button" onClick={() => patronLogout()}>
+                {t('logout')}
+              </button>
+            </span>
           ) : ready ? (
-            <NavLink to="/login">{t('login')}</NavLink>
+            <span className="who">
+              <NavLink to="/portal/login">{t('portal')}</NavLink>
+              <NavLink to="/login">{t('login')}</NavLink>
+            </span>
           ) : null}
         </div>
       </header>
@@ -102,6 +125,16 @@ function Layout() {
             />
             <Route path="/programs/figures" element={me ? <FiguresPage /> : <Navigate to="/login" replace />} />
             {CoopRoutes(Boolean(me))}
+            <Route
+              path="/notifications"
+              element={me ? <NotificationsList inbox={staffInbox} /> : <Navigate to="/login" replace />}
+            />
+            <Route path="/portal/login" element={<PortalLoginPage />} />
+            <Route path="/portal" element={<PortalLayout />}>
+              <Route index element={<PortalAccountPage />} />
+              <Route path="visits" element={<PortalVisitsPage />} />
+              <Route path="notifications" element={<PortalNotificationsPage />} />
+            </Route>
             <Route path="*" element={<p>{t('notFound')}</p>} />
           </Routes>
         )}
@@ -147,9 +180,11 @@ createRoot(root).render(
   <StrictMode>
     <I18nProvider>
       <SessionProvider>
-        <BrowserRouter>
-          <Layout />
-        </BrowserRouter>
+        <PatronSessionProvider>
+          <BrowserRouter>
+            <Layout />
+          </BrowserRouter>
+        </PatronSessionProvider>
       </SessionProvider>
     </I18nProvider>
   </StrictMode>,

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, type Eligibility, type Library, type Page, type PatronDetail } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { ErrorBox, Field } from '../ui.tsx';
+import { PortalAccessPanel } from './portal/PortalAccessPanel.tsx';
 
 export function PatronPage() {
   const { id = '' } = useParams();
@@ -68,6 +69,7 @@ export function PatronPage() {
         </div>
         <EligibilityPanel patron={patron} />
       </div>
+      <PortalAccessPanel patronId={patron.id} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { api, type Page } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
+import { AnnouncedVisits } from './AnnouncedVisits.tsx';
 import type { AgreementSummary, CheckInAnswer, Visit, VisitingCard } from './types.ts';
 
 export function CardsPage() {
@@ -323,6 +324,7 @@ export function DeskPage() {
           ) : null}
         </div>
       ) : null}
+      <AnnouncedVisits refreshKey={answer} />
     </section>
   );
 }
