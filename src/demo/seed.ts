@@ -10,6 +10,7 @@ import type { Protector } from '../platform/protect.ts';
 import type { LibraryType, PatronCategory, Role } from '../platform/schema.ts';
 import { seedCoopDemo } from '../programs/coop-demo.ts';
 import { seedPrograms } from '../programs/demo.ts';
+import { seedRedistributionDemo } from '../programs/exchange-demo.ts';
 import { demoCatalog } from './catalog.ts';
 
 /**
@@ -574,6 +575,7 @@ export async function seedDemo(db: Db, protector: Protector, opts: { catalog?: b
   if (opts.catalog !== false) await seedDemoCatalog(db);
   if (opts.catalog !== false) await seedCoopDemo(db);
   if (opts.catalog !== false) await seedIllDemo(db);
+  if (opts.catalog !== false) await seedRedistributionDemo(db);
   return true;
 }
 

@@ -4,6 +4,7 @@ import type { PortalTables } from '../directory/portal-tables.ts';
 import type { IllTables } from '../ill/tables.ts';
 import type { NotifyTables } from '../notify/tables.ts';
 import type { CoopTables } from '../programs/coop-tables.ts';
+import type { ExchangeTables } from '../programs/exchange-tables.ts';
 import type { ProgramsTables } from '../programs/tables.ts';
 
 /**
@@ -170,7 +171,14 @@ export interface EligibilityRulesTable {
 }
 
 /** Every table; modules declare theirs in their own tables.ts and are joined here. */
-export interface DB extends CatalogTables, ProgramsTables, PortalTables, IllTables, CoopTables, NotifyTables {
+export interface DB
+  extends CatalogTables,
+    ProgramsTables,
+    PortalTables,
+    IllTables,
+    CoopTables,
+    NotifyTables,
+    ExchangeTables {
   jobs: JobsTable;
   audit_log: AuditLogTable;
   networks: NetworksTable;

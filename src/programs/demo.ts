@@ -1,6 +1,7 @@
 import type { Actor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import type { Trx } from '../platform/db.ts';
+import { seedExchangeDemo } from './exchange-demo.ts';
 import type { PartyTerms, Program } from './tables.ts';
 
 /**
@@ -344,4 +345,5 @@ export async function seedPrograms(
       })
       .execute();
   }
+  await seedExchangeDemo(trx, actor, id);
 }

@@ -21,6 +21,7 @@ import { calendarRoutes } from './calendar-routes.ts';
 import { cardRoutes } from './card-routes.ts';
 import { depositRoutes } from './deposit-routes.ts';
 import { addAgreementDocument, agreementDocumentFile, fileTooLarge, MAX_DOCUMENT_BYTES } from './documents.ts';
+import { exchangeRoutes } from './exchange-routes.ts';
 import { notFound, pmsg } from './messages.ts';
 import { mobileRoutes } from './mobile-routes.ts';
 import { figures } from './reports.ts';
@@ -260,6 +261,7 @@ export async function programsRoutes(app: App): Promise<void> {
   await mobileRoutes(app);
   await trainingRoutes(app);
   await calendarRoutes(app);
+  await exchangeRoutes(app);
 
   app.get(
     '/program-figures',
