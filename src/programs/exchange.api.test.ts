@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { systemActor } from '../platform/actor.ts';
 import { addDays, addMonths, todayIso } from './dates.ts';
 import { exchangeCalendarEntries } from './exchange.ts';
 
@@ -176,14 +177,7 @@ describe('exchange of publications', () => {
       yearly: true,
       dueOn: addMonths(addDays(today, 14), 12),
     });
-    const actor = {
-      kind: 'staff',
-      userId: null,
-      label: 't',
-      libraryId: null,
-      networkId: null,
-      role: 'system',
-    } as const;
+    const actor = systemActor('test');
     const entries = await exchangeCalendarEntries(s.ctx.database.db, actor, today, addMonths(today, 13));
     expect(entries.some((e) => e.link.endsWith(`/${next.id}`) && e.kind === 'exchange_due')).toBe(true);
     const cal = await sw.get(`/api/v1/exchange/calendar?from=${today}&to=${addMonths(today, 13)}`);

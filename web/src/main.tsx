@@ -24,8 +24,15 @@ import { AgreementFormPage, AgreementPage, AgreementsPage } from './pages/progra
 import { CardPrintPage, CardsPage, DeskPage } from './pages/programs/Cards.tsx';
 import { CoopRoutes } from './pages/programs/CoopRoutes.tsx';
 import { DepositPage, DepositSetPage, DepositsPage } from './pages/programs/Deposits.tsx';
+import {
+  ExchangeLedgerPage,
+  ExchangeOfferPage,
+  ExchangePage,
+  ExchangeRequestPage,
+} from './pages/programs/Exchange.tsx';
 import { FiguresPage } from './pages/programs/Figures.tsx';
 import { ProgramsPage } from './pages/programs/Programs.tsx';
+import { RedistributionListPage, RedistributionPage } from './pages/programs/Redistribution.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 import './styles.css';
 
@@ -135,6 +142,16 @@ function Layout() {
               <Route path="visits" element={<PortalVisitsPage />} />
               <Route path="notifications" element={<PortalNotificationsPage />} />
             </Route>
+            {[
+              ['/programs/exchange', <ExchangePage key="x" />],
+              ['/programs/exchange/offers/:id', <ExchangeOfferPage key="xo" />],
+              ['/programs/exchange/requests/:id', <ExchangeRequestPage key="xr" />],
+              ['/programs/exchange/ledger', <ExchangeLedgerPage key="xl" />],
+              ['/programs/redistribution', <RedistributionPage key="r" />],
+              ['/programs/redistribution/:id', <RedistributionListPage key="rl" />],
+            ].map(([p, el]) => (
+              <Route key={p as string} path={p as string} element={me ? el : <Navigate to="/login" replace />} />
+            ))}
             <Route path="*" element={<p>{t('notFound')}</p>} />
           </Routes>
         )}

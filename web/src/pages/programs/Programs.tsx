@@ -49,6 +49,12 @@ export function ProgramsPage() {
             <Link className="button" to="/programs/calendar">
               {t('calendar')}
             </Link>
+            <Link className="button" to="/programs/exchange">
+              {t('exchange')}
+            </Link>
+            <Link className="button" to="/programs/redistribution">
+              {t('redistribution')}
+            </Link>
             <Link className="button" to="/programs/figures">
               {t('figures')}
             </Link>

@@ -1,3 +1,5 @@
+import { exchangeText } from './exchange-text.ts';
+
 /** UI texts of the programs pages, merged into the app dictionary (Indonesian first). */
 const id = {
   navPrograms: 'Kemitraan',
@@ -386,4 +388,7 @@ const en: Record<Key, string> = {
   done: 'Done',
 };
 
-export const programsText = { id: id as Record<string, string>, en: en as Record<string, string> };
+export const programsText = {
+  id: { ...(id as Record<string, string>), ...exchangeText.id },
+  en: { ...(en as Record<string, string>), ...exchangeText.en },
+};

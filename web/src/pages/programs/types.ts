@@ -25,3 +25,11 @@ export const PROGRAM_KEYS = [
 ] as const;
 
 export const todayIso = () => new Date().toISOString().slice(0, 10);
+export type { ExchangeOffer, ExchangeRequest, LedgerEntry, LedgerRow } from '../../../../src/programs/exchange.ts';
+export type {
+  Claim,
+  RedistributionFigure,
+  RedistributionLine,
+  RedistributionList,
+  RedistributionListDetail,
+} from '../../../../src/programs/redistribution.ts';
