@@ -83,6 +83,9 @@ describe('exchange and redistribution in the browser', () => {
     await expect
       .poll(() => bh.page.getByTestId('ledger-entries').textContent())
       .toContain('Buletin Arsip Ombilin 2026');
+    // the figures page carries the exchange per partner
+    await bh.page.goto(`${base}/programs/figures`);
+    await expect.poll(() => bh.page.getByTestId('ledger').textContent()).toContain('Sawahlunto');
     await sw.context.close();
     await bh.context.close();
   });

@@ -4,6 +4,7 @@ import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
 import { CoopFiguresSection } from './Calendar.tsx';
+import { ExchangeFigures } from './ExchangeFigures.tsx';
 import { type ProgramFigures, todayIso } from './types.ts';
 
 export function FiguresPage() {
@@ -125,6 +126,7 @@ export function FiguresPage() {
         </>
       ) : null}
       <CoopFiguresSection from={asked.from} to={asked.to} />
+      <ExchangeFigures from={asked.from} to={asked.to} />
     </section>
   );
 }

@@ -131,6 +131,7 @@ const id = {
   copiesGiven: 'Eksemplar diberikan',
   copiesReceivedR: 'Eksemplar diterima',
   listsPublished: 'Daftar diterbitkan',
+  newTitlesReceived: 'Di antaranya judul baru',
 };
 
 const en: Record<keyof typeof id, string> = {
@@ -264,6 +265,7 @@ const en: Record<keyof typeof id, string> = {
   copiesGiven: 'Copies given',
   copiesReceivedR: 'Copies received',
   listsPublished: 'Lists published',
+  newTitlesReceived: 'Of titles not held before',
 };
 
 export const exchangeText = { id: id as Record<string, string>, en: en as Record<string, string> };
