@@ -6,6 +6,7 @@ import { type Bilingual, msg } from '../platform/messages.ts';
 import { actorLibrary } from './cards.ts';
 import { cmsg } from './coop-messages.ts';
 import { addDays, isIsoDate, todayIso } from './dates.ts';
+import { exchangeCalendarEntries } from './exchange.ts';
 import { mobileResults, mobileSchedule, type StopMonth } from './mobile.ts';
 import { listInternships, listTrainings } from './training.ts';
 
@@ -153,6 +154,7 @@ export const calendarProviders: CalendarProvider[] = [
   mobileVisits,
   internshipsInRange,
   trainingsInRange,
+  exchangeCalendarEntries,
 ];
 
 function monthRange(month: string): { from: string; to: string } {

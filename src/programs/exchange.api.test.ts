@@ -183,6 +183,12 @@ describe('exchange of publications', () => {
     const cal = await sw.get(`/api/v1/exchange/calendar?from=${today}&to=${addMonths(today, 13)}`);
     expect(cal.status).toBe(200);
     expect(cal.body.items.map((e: any) => e.date)).toContain(next.dueOn);
+    // and in the network calendar of all programs
+    const net = await sw.get(
+      `/api/v1/program-calendar?from=${addDays(today, 30)}&to=${addMonths(today, 13)}&program=exchange`,
+    );
+    expect(net.status).toBe(200);
+    expect(net.body.items.some((e: any) => e.link === `/programs/exchange/requests/${next.id}`)).toBe(true);
     expect((await uin.get(`/api/v1/exchange/calendar?from=${today}&to=${addMonths(today, 13)}`)).body.items).toEqual(
       [],
     );
