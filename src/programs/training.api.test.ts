@@ -179,7 +179,8 @@ describe('network calendar and figures', () => {
     const cal = await bh.get(`/api/v1/program-calendar?from=${addDays(today, -30)}&to=${addDays(today, 30)}`);
     expect(cal.status).toBe(200);
     const kinds = new Set(cal.body.items.map((e: any) => e.kind));
-    expect(kinds).toEqual(new Set(['acquisition_deadline', 'internship', 'training']));
+    // the demo's agreed exchange between Bung Hatta and Sawahlunto falls due in two weeks
+    expect(kinds).toEqual(new Set(['acquisition_deadline', 'internship', 'training', 'exchange_due']));
     const all = await coordinator.get(`/api/v1/program-calendar?from=${today}&to=${addDays(today, 30)}`);
     const visit = all.body.items.find((e: any) => e.kind === 'mobile_visit');
     expect(visit).toMatchObject({
@@ -190,7 +191,9 @@ describe('network calendar and figures', () => {
     const forSwl = await coordinator.get(
       `/api/v1/program-calendar?from=${addDays(today, -30)}&to=${addDays(today, 30)}&library=SAWAHLUNTO`,
     );
-    expect(new Set(forSwl.body.items.map((e: any) => e.kind))).toEqual(new Set(['acquisition_deadline', 'training']));
+    expect(new Set(forSwl.body.items.map((e: any) => e.kind))).toEqual(
+      new Set(['acquisition_deadline', 'training', 'exchange_due']),
+    );
     const month = await pyk.get(`/api/v1/program-calendar?month=${addDays(today, 2).slice(0, 7)}`);
     expect(month.body.items.some((e: any) => e.kind === 'mobile_visit' && e.date === addDays(today, 2))).toBe(true);
     expect((await pyk.get('/api/v1/program-calendar?month=2027-13')).status).toBe(400);
