@@ -151,7 +151,7 @@ export function RequestsTable({ items }: { items: ExchangeRequest[] }) {
       <thead>
         <tr>
           <th>{t('offerTitle')}</th>
-          <th>{t('supplier')}</th>
+          <th>{t('xsupplier')}</th>
           <th>{t('requester')}</th>
           <th>{t('periodYear')}</th>
           <th>{t('copies')}</th>

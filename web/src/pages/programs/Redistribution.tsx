@@ -94,7 +94,7 @@ function ClaimsTable({ items, onDone }: { items: Claim[]; onDone(): void }) {
             </td>
             <td>{c.copiesAllocated || c.copies}</td>
             <td>
-              <span className="tag">{t(`cstatus.${c.status}`)}</span>
+              <span className="tag">{t(`rclaim.${c.status}`)}</span>
             </td>
             <td>
               <ClaimActions c={c} as={{ offerer: c.isOfferer, claimant: c.isClaimant }} onDone={onDone} />
@@ -456,7 +456,7 @@ export function RedistributionListPage() {
                 ) : null}
                 {ln.yourClaim ? (
                   <span>
-                    {t('yourClaim')}: <span className="tag">{t(`cstatus.${ln.yourClaim.status}`)}</span>{' '}
+                    {t('yourClaim')}: <span className="tag">{t(`rclaim.${ln.yourClaim.status}`)}</span>{' '}
                     {!l.canManage ? (
                       <ClaimActions c={ln.yourClaim} as={{ offerer: false, claimant: true }} onDone={load} />
                     ) : null}
@@ -471,7 +471,7 @@ export function RedistributionListPage() {
                     {ln.claims.map((c) => (
                       <li key={c.id}>
                         {c.library.name} · {c.copiesAllocated || c.copies} ·{' '}
-                        <span className="tag">{t(`cstatus.${c.status}`)}</span>{' '}
+                        <span className="tag">{t(`rclaim.${c.status}`)}</span>{' '}
                         <span className="muted">({c.holdsTitle ? t('holdsTitle') : t('noCopy')})</span>{' '}
                         <ClaimActions c={c} as={{ offerer: true, claimant: false }} onDone={load} />
                       </li>
