@@ -7,6 +7,8 @@ import { patronPortalRoutes } from './directory/portal-routes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { registerIllJobs } from './ill/jobs.ts';
 import { illRoutes } from './ill/routes.ts';
+import { registerOutboxJob } from './ill/transport/outbox.ts';
+import { illTransportRoutes } from './ill/transport/routes.ts';
 import { configureMail, registerNotifyJobs } from './notify/mail.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
@@ -32,6 +34,7 @@ export const apiModules = [
   programsPortalRoutes,
   illRoutes,
   notifyRoutes,
+  illTransportRoutes,
 ];
 
 /** Protocol endpoints outside /api/v1. */
@@ -59,6 +62,7 @@ export async function createSimpul(
   registerProgramsJobs(jobs, database.db);
   registerIllJobs(jobs, database.db);
   registerNotifyJobs(jobs, database.db);
+  registerOutboxJob(jobs, database.db, ctx.protector);
   return {
     app,
     ctx,

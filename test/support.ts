@@ -57,6 +57,7 @@ export interface Agent {
   get<T = any>(url: string): Promise<Reply<T>>;
   post<T = any>(url: string, body?: unknown): Promise<Reply<T>>;
   patch<T = any>(url: string, body?: unknown): Promise<Reply<T>>;
+  put<T = any>(url: string, body?: unknown): Promise<Reply<T>>;
   delete<T = any>(url: string): Promise<Reply<T>>;
 }
 
@@ -73,7 +74,7 @@ export async function startTestSimpul(
   if (opts.seed !== false) await seedDemo(database.db, simpul.ctx.protector, { catalog: opts.demoCatalog ?? false });
 
   const agent = (cookie?: string, csrf?: string): Agent => {
-    const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
+    const call = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown) => {
       const res = await simpul.app.inject({
         method,
         url,
@@ -95,6 +96,7 @@ export async function startTestSimpul(
       get: (u) => call('GET', u),
       post: (u, b) => call('POST', u, b ?? {}),
       patch: (u, b) => call('PATCH', u, b ?? {}),
+      put: (u, b) => call('PUT', u, b ?? {}),
       delete: (u) => call('DELETE', u),
     };
   };

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CatalogTables } from '../catalog/tables.ts';
 import type { PortalTables } from '../directory/portal-tables.ts';
 import type { IllTables } from '../ill/tables.ts';
+import type { IllIsoTables } from '../ill/transport/tables.ts';
 import type { NotifyTables } from '../notify/tables.ts';
 import type { CoopTables } from '../programs/coop-tables.ts';
 import type { ExchangeTables } from '../programs/exchange-tables.ts';
@@ -179,6 +180,7 @@ export interface DB
     CoopTables,
     NotifyTables,
     ExchangeTables {
+    IllIsoTables {
   jobs: JobsTable;
   audit_log: AuditLogTable;
   networks: NetworksTable;
