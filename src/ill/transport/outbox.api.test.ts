@@ -3,10 +3,11 @@ import { type ScriptedPeer, startScriptedPeer } from '../../../test/ill-transpor
 import { startTestSimpul, type TestSimpul } from '../../../test/support.ts';
 import { systemActor } from '../../platform/actor.ts';
 import { fullRequest, requestingAgencyMessage } from '../iso18626/fixtures.ts';
+import { loadIso18626Schema } from '../iso18626/schema.ts';
 import { backoffMs, type OutboundEvent, onOutboundSettled, queueOutbound } from './outbox.ts';
 import { createPeer } from './peers.ts';
 
-process.env.SIMPUL_ILL_RETRY_BASE_MS = '40';
+process.env.SIMPUL_ILL_RETRY_BASE_MS = '1000';
 process.env.SIMPUL_ILL_MAX_ATTEMPTS = '3';
 
 let s: TestSimpul;
@@ -32,9 +33,11 @@ beforeAll(async () => {
     outboundAccountId: 'sumbar',
     outboundSecret: OUT_SECRET,
     inboundAccountId: 'jakarta',
-    timeoutMs: 300,
+    timeoutMs: 1000,
   });
   peerId = created.peer.id;
+  // Compile the XSD before any timed exchange: the first compile takes longer than a send may.
+  loadIso18626Schema();
   onOutboundSettled(async (_trx, e) => {
     settled.push(e);
   });
@@ -43,7 +46,19 @@ afterAll(async () => {
   await peer?.close();
   await s?.stop();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // Nothing of an earlier test may still be on its way.
+  await s.ctx.database.db
+    .updateTable('ill_messages')
+    .set({ status: 'abandoned' })
+    .where('status', 'in', ['pending', 'failed'])
+    .execute();
+  await s.ctx.database.db
+    .updateTable('jobs')
+    .set({ status: 'done' })
+    .where('kind', '=', 'ill.outbox')
+    .where('status', '=', 'queued')
+    .execute();
   peer.received.length = 0;
   peer.script.length = 0;
   settled.length = 0;
@@ -69,11 +84,21 @@ const ridOf = (r: Got) =>
 const message = (id: number) =>
   s.ctx.database.db.selectFrom('ill_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
-/** Runs the job queue until no send is scheduled, waiting out back-offs. */
+/** Sends due in the future become due now: the tests skip the back-off waits, not the back-off. */
+const fastForward = () =>
+  s.ctx.database.db
+    .updateTable('jobs')
+    .set({ run_at: new Date() })
+    .where('kind', '=', 'ill.outbox')
+    .where('status', '=', 'queued')
+    .execute();
+
+/** Runs the job queue until no send is scheduled, skipping back-off waits. */
 async function settle(limitMs = 5000): Promise<void> {
   const end = Date.now() + limitMs;
   for (;;) {
     await s.jobs.drain();
+    await fastForward();
     const open = await s.ctx.database.db
       .selectFrom('jobs')
       .select('id')
@@ -81,7 +106,6 @@ async function settle(limitMs = 5000): Promise<void> {
       .where('status', 'in', ['queued', 'running'])
       .execute();
     if (open.length === 0 || Date.now() > end) return;
-    await new Promise((r) => setTimeout(r, 15));
   }
 }
 
@@ -102,22 +126,21 @@ describe('the ISO 18626 outbox', () => {
   });
 
   it('tries again with exponential back-off when the peer is unreachable or answers no confirmation, then succeeds', async () => {
-    peer.script.push({ status: 503, body: 'maintenance' }, { hang: 1000 });
+    peer.script.push({ status: 503, body: 'maintenance' }, { hang: 2500 });
     const id = await queue('PDG-2', 'Received');
     await s.jobs.drain();
     const first = await message(id);
     expect(first).toMatchObject({ status: 'pending', attempts: 1, http_status: 503 });
     expect(first.last_error).toContain('HTTP 503');
     const wait1 = (first.next_attempt_at?.getTime() ?? 0) - (first.last_attempt_at?.getTime() ?? 0);
-    expect(wait1).toBeGreaterThanOrEqual(35);
-    expect(wait1).toBeLessThan(200);
-    await new Promise((r) => setTimeout(r, 50));
+    expect(wait1).toBe(1000);
+    await fastForward();
     await s.jobs.drain();
     const second = await message(id);
     expect(second).toMatchObject({ status: 'pending', attempts: 2 });
     expect(second.last_error).toMatch(/abort|timeout/i);
     const wait2 = (second.next_attempt_at?.getTime() ?? 0) - (second.last_attempt_at?.getTime() ?? 0);
-    expect(wait2).toBeGreaterThanOrEqual(75);
+    expect(wait2).toBe(2000);
     await settle();
     expect(await message(id)).toMatchObject({ status: 'confirmed', attempts: 3 });
     expect(peer.received).toHaveLength(3);
@@ -144,8 +167,7 @@ describe('the ISO 18626 outbox', () => {
         errors: [{ errorType: 'UnsupportedActionType', errorValue: 'Renew' }],
       }),
     ]);
-    await new Promise((r) => setTimeout(r, 60));
-    await s.jobs.drain();
+    await settle();
     expect(peer.received).toHaveLength(1);
   });
 
@@ -167,8 +189,6 @@ describe('the ISO 18626 outbox', () => {
   });
 
   it('keeps the order of one request: a later message waits while an earlier one is failing, and follows once it goes', async () => {
-    // A back-off long enough that the first drain cannot reach the retry.
-    process.env.SIMPUL_ILL_RETRY_BASE_MS = '400';
     peer.script.push({ status: 500, body: '' });
     const a = await queue('PDG-5', 'Received');
     const b = await queue('PDG-5', 'ShippedReturn');
@@ -177,7 +197,6 @@ describe('the ISO 18626 outbox', () => {
     // The other request is not held up; PDG-5's second message has not gone.
     expect(peer.received.map(actionOf)).toEqual(['Received', 'Received']);
     expect((await message(b)).attempts).toBe(0);
-    process.env.SIMPUL_ILL_RETRY_BASE_MS = '40';
     await settle();
     const order = peer.received.filter((r) => ridOf(r) === 'PDG-5').map(actionOf);
     expect(order).toEqual(['Received', 'Received', 'ShippedReturn']);
@@ -224,7 +243,8 @@ describe('the ISO 18626 outbox', () => {
     await settle();
     expect((await message(b)).status).toBe('confirmed');
     const log = await coord.get(`/api/v1/ill/messages?peerId=${peerId}&status=abandoned`);
-    expect(log.body.items.map((m: { id: number }) => m.id)).toEqual([a]);
+    expect(log.body.items.map((m: { id: number }) => m.id)).toContain(a);
+    expect(log.body.items.map((m: { id: number }) => m.id)).not.toContain(b);
     const one = await coord.get(`/api/v1/ill/messages/${a}`);
     expect(one.body.xml).toContain('<action>Received</action>');
   });
