@@ -9,6 +9,7 @@ import { registerIllJobs } from './ill/jobs.ts';
 import { illRoutes } from './ill/routes.ts';
 import { registerOutboxJob } from './ill/transport/outbox.ts';
 import { illTransportRoutes } from './ill/transport/routes.ts';
+import { illIso18626Routes } from './ill/transport/wiring.ts';
 import { configureMail, registerNotifyJobs } from './notify/mail.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { type Config, loadConfig } from './platform/config.ts';
@@ -38,7 +39,7 @@ export const apiModules = [
 ];
 
 /** Protocol endpoints outside /api/v1. */
-export const rootModules = [catalogProtocolRoutes];
+export const rootModules = [catalogProtocolRoutes, illIso18626Routes];
 
 export interface Simpul {
   app: App;

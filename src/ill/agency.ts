@@ -9,6 +9,7 @@
  */
 import type { DbOrTrx } from '../platform/db.ts';
 import type { AgencyId } from './iso18626/types.ts';
+import { fromAgencyId, resolveAgency, toAgencyId } from './transport/agencies.ts';
 
 export const AGENCY_TYPE = 'SIMPUL';
 
@@ -32,18 +33,26 @@ export interface LocalLibrary {
  * point for outside peers: a library that stands for a peer gets the peer's id.
  */
 export async function agencyIdFor(db: DbOrTrx, libraryId: number): Promise<AgencyId> {
-  return agencyIdOf(await libraryById(db, libraryId));
+  // A library standing for an outside peer answers to the peer's agency id; one of ours may have its own (ISIL).
+  const row = await db
+    .selectFrom('libraries as l')
+    .leftJoin('ill_peers as p', 'p.library_id', 'l.id')
+    .leftJoin('ill_local_agencies as a', 'a.library_id', 'l.id')
+    .select(['l.code', 'p.agency_id_type as peer_type', 'p.agency_id_value as peer_value'])
+    .select(['a.agency_id_type as own_type', 'a.agency_id_value as own_value'])
+    .where('l.id', '=', libraryId)
+    .executeTakeFirstOrThrow();
+  if (row.peer_type && row.peer_value) return toAgencyId({ type: row.peer_type, value: row.peer_value });
+  if (row.own_type && row.own_value) return toAgencyId({ type: row.own_type, value: row.own_value });
+  return agencyIdOf(row);
 }
 
 /** The library of this node an agency id names, or null (unknown, or another type: an outside peer). */
 export async function localLibraryForAgency(db: DbOrTrx, a: AgencyId | undefined): Promise<LocalLibrary | null> {
-  if (!a || a.agencyIdType.value.toUpperCase() !== AGENCY_TYPE) return null;
-  const row = await db
-    .selectFrom('libraries')
-    .select(['id', 'code', 'name', 'network_id'])
-    .where('code', '=', a.agencyIdValue.toUpperCase())
-    .executeTakeFirst();
-  return row ?? null;
+  if (!a) return null;
+  // Peers' agencies are not ours; our libraries answer to SIMPUL:<code> or the id their administrator set.
+  const r = await resolveAgency(db, fromAgencyId(a));
+  return r.kind === 'local' ? libraryById(db, r.libraryId) : null;
 }
 
 export async function libraryById(db: DbOrTrx, id: number): Promise<LocalLibrary> {

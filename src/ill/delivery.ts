@@ -48,6 +48,7 @@ import type { Request, RequestingAgencyMessage, SupplyingAgencyMessage } from '.
 import { requesterEventFromMessage } from './requester-states.ts';
 import { supplierEventFromMessage } from './supplier-states.ts';
 import { t } from './texts.ts';
+import { queueForPeer } from './transport/remote-delivery.ts';
 import { validateOutgoing } from './validate.ts';
 
 /** What one side sends the other. */
@@ -64,9 +65,16 @@ export async function deliver(
   trx: Trx,
   toLibraryId: number | null,
   message: OutgoingMessage,
-  opts: { actorLabel?: string; fromLibraryId?: number | null } = {},
+  opts: {
+    actorLabel?: string;
+    fromLibraryId?: number | null;
+    /** The sending side's records, so the ISO 18626 message log lists the message on them. */
+    links?: { requestId: number | null; supplierRequestId: number | null };
+  } = {},
 ): Promise<DeliveryResult> {
   validateOutgoing(message);
+  // A library served by an outside peer: queued in this transaction, sent by the outbox job.
+  if (await queueForPeer(trx, toLibraryId, message, opts.links)) return { delivered: 'queued' };
   if (toLibraryId === null) {
     const to =
       message.kind === 'request' || message.kind === 'requestingAgencyMessage'

@@ -356,7 +356,10 @@ async function send(
     name: messageName(message),
     data: { message: message.message as unknown as Record<string, unknown> },
   });
-  const result = await deliver(trx, to, message, { actorLabel: who.label });
+  const result = await deliver(trx, to, message, {
+    actorLabel: who.label,
+    links: { requestId: side.request_id, supplierRequestId: side.supplier_request_id },
+  });
   if (result.delivered === 'local' && result.outcome !== 'OK') {
     throw conflict('peer_refused', { why: result.outcome.errorValue ?? result.outcome.errorType }, result.outcome);
   }
