@@ -179,7 +179,7 @@ export interface DB
     IllTables,
     CoopTables,
     NotifyTables,
-    ExchangeTables {
+    ExchangeTables,
     IllIsoTables {
   jobs: JobsTable;
   audit_log: AuditLogTable;
