@@ -130,7 +130,7 @@ export function PortalLoginPage() {
         </Field>
         <ErrorBox error={error} />
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? t('signingIn') : mode === 'login' ? t('login') : t('activate')}
+          {busy ? t('signingIn') : mode === 'login' ? t('login') : t('portalActivate')}
         </button>
       </form>
       <p className="actions">
@@ -305,7 +305,7 @@ export function PortalAccountPage() {
               {c.places.map((p) => (
                 <div key={p.library.id}>
                   <strong>
-                    {t('validAt')} {p.library.name}
+                    {t('portalValidAt')} {p.library.name}
                   </strong>
                   <Privileges list={p.privileges} />
                 </div>
@@ -423,7 +423,7 @@ export function PortalVisitsPage() {
                 ))}
               </select>
             </Field>
-            <Field label={t('visitDate')}>
+            <Field label={t('portalVisitDate')}>
               <input
                 type="date"
                 name="plannedOn"

@@ -113,7 +113,7 @@ export function PortalAccessPanel({ patronId }: { patronId: number }) {
           {t('codeShownOnce')} <code data-testid="activation-code">{code}</code>
         </p>
       ) : null}
-      {saved ? <p role="status">{t('saved')}</p> : null}
+      {saved ? <p role="status">{t('portalSaved')}</p> : null}
       <ErrorBox error={error} />
     </section>
   );

@@ -11,7 +11,7 @@ const id = {
   activationCode: 'Kode aktivasi',
   newPassword: 'Kata sandi baru',
   currentPassword: 'Kata sandi saat ini',
-  activate: 'Aktifkan dan masuk',
+  portalActivate: 'Aktifkan dan masuk',
   staffSignIn: 'Masuk sebagai staf',
   patronSignIn: 'Masuk sebagai anggota',
   profile: 'Profil',
@@ -21,7 +21,7 @@ const id = {
   rules: 'Aturan',
   myCards: 'Kartu kunjungan saya',
   noCards: 'Anda belum punya kartu kunjungan. Tanyakan kepada perpustakaan Anda.',
-  validAt: 'Berlaku di',
+  portalValidAt: 'Berlaku di',
   validPeriod: 'Masa berlaku',
   showAtDesk: 'Tunjukkan kode QR ini di meja layanan.',
   notUsable: 'Kartu ini tidak dapat dipakai hari ini',
@@ -29,7 +29,7 @@ const id = {
   announceMyVisit: 'Beritahukan kunjungan',
   announceHint: 'Beritahukan perpustakaan yang akan Anda kunjungi sebelum datang.',
   visitLibrary: 'Perpustakaan yang dikunjungi',
-  visitDate: 'Tanggal kunjungan',
+  portalVisitDate: 'Tanggal kunjungan',
   announce: 'Beritahukan',
   announced: 'Kunjungan diberitahukan',
   cancelVisit: 'Batalkan',
@@ -63,7 +63,7 @@ const id = {
   issueCode: 'Buat kode aktivasi',
   codeShownOnce: 'Berikan kode ini kepada anggota; kode hanya ditampilkan sekali:',
   revokeAccess: 'Cabut akses',
-  saved: 'Tersimpan.',
+  portalSaved: 'Tersimpan.',
 };
 
 const en: Record<keyof typeof id, string> = {
@@ -78,7 +78,7 @@ const en: Record<keyof typeof id, string> = {
   activationCode: 'Activation code',
   newPassword: 'New password',
   currentPassword: 'Current password',
-  activate: 'Activate and sign in',
+  portalActivate: 'Activate and sign in',
   staffSignIn: 'Staff sign-in',
   patronSignIn: 'Patron sign-in',
   profile: 'Profile',
@@ -88,7 +88,7 @@ const en: Record<keyof typeof id, string> = {
   rules: 'Rules',
   myCards: 'My visiting cards',
   noCards: 'You have no visiting card yet. Ask your library.',
-  validAt: 'Valid at',
+  portalValidAt: 'Valid at',
   validPeriod: 'Valid',
   showAtDesk: 'Show this QR code at the desk.',
   notUsable: 'This card cannot be used today',
@@ -96,7 +96,7 @@ const en: Record<keyof typeof id, string> = {
   announceMyVisit: 'Announce a visit',
   announceHint: 'Tell the library you will visit before you come.',
   visitLibrary: 'Library to visit',
-  visitDate: 'Date of the visit',
+  portalVisitDate: 'Date of the visit',
   announce: 'Announce',
   announced: 'Visit announced',
   cancelVisit: 'Cancel',
@@ -130,7 +130,7 @@ const en: Record<keyof typeof id, string> = {
   issueCode: 'Create activation code',
   codeShownOnce: 'Give this code to the patron; it is shown only once:',
   revokeAccess: 'Revoke access',
-  saved: 'Saved.',
+  portalSaved: 'Saved.',
 };
 
 export const portalText = { id: id as Record<string, string>, en: en as Record<string, string> };
