@@ -242,10 +242,24 @@ const en: Record<Key, string> = {
   'day.sun': 'Sunday',
 };
 
-// Modules keep their texts beside their pages; a key missing in one language shows the key itself.
+type Texts = { id: Record<string, string>; en: Record<string, string> };
+
+/**
+ * Modules keep their texts beside their pages. All keys share one namespace, so a module
+ * must not reuse another's key with a different text (web/src/i18n-keys.test.ts checks);
+ * add a new module here, not by spreading it elsewhere.
+ */
+export const textModules: Record<string, Texts> = {
+  base: { id, en },
+  catalog: catalogText,
+  programs: programsText,
+  coop: coopText,
+  portal: portalText,
+};
+
 const dictionaries: Record<Lang, Record<string, string>> = {
-  id: { ...id, ...catalogText.id, ...programsText.id, ...coopText.id, ...portalText.id },
-  en: { ...en, ...catalogText.en, ...programsText.en, ...coopText.en, ...portalText.en },
+  id: Object.assign({}, ...Object.values(textModules).map((m) => m.id)),
+  en: Object.assign({}, ...Object.values(textModules).map((m) => m.en)),
 };
 
 interface I18n {

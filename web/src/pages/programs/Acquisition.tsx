@@ -245,7 +245,8 @@ function ProposeForm({ round, onDone }: { round: Round; onDone(): void }) {
                 {h.title}
               </button>{' '}
               <span className="muted">
-                {h.year ?? ''} · {t('heldBy')}: {h.holdings.map((x) => x.libraryName).join(', ') || t('nobodyHolds')}
+                {h.year ?? ''} · {t('coopHeldBy')}:{' '}
+                {h.holdings.map((x) => x.libraryName).join(', ') || t('nobodyHolds')}
               </span>
             </li>
           ))}
@@ -266,7 +267,7 @@ function ProposeForm({ round, onDone }: { round: Round; onDone(): void }) {
               <Field label={t('titleField')}>
                 <input value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} />
               </Field>
-              <Field label={t('isbn')}>
+              <Field label={t('coopIsbn')}>
                 <input value={f.isbn} onChange={(e) => setF({ ...f, isbn: e.target.value })} />
               </Field>
               <Field label={t('authorsField')}>
@@ -360,7 +361,7 @@ function ProposalCard({ p, round, reload }: { p: Proposal; round: Round; reload(
         {p.isbn ?? ''} · {rp(p.priceRupiah)} × {p.quantity} = Rp{rp(p.costRupiah)} · {t(`use.${p.expectedUse}`)}
       </div>
       <div className="meta" data-testid="held-by">
-        {t('heldBy')}: {p.partnersHolding}{' '}
+        {t('coopHeldBy')}: {p.partnersHolding}{' '}
         {p.heldBy.length
           ? `(${p.heldBy.map((h) => `${h.libraryName} ${h.copies}`).join(', ')})`
           : `— ${t('nobodyHolds')}`}
@@ -402,7 +403,7 @@ function ProposalCard({ p, round, reload }: { p: Proposal; round: Round; reload(
         ) : null}
         {p.canEdit && round.phase !== 'closed' ? (
           <button type="button" onClick={() => act('POST', `/api/v1/acq-proposals/${p.id}/withdraw`)}>
-            {t('withdraw')}
+            {t('coopWithdraw')}
           </button>
         ) : null}
         {round.canCoordinate && p.status === 'proposed' && round.phase !== 'closed' ? (

@@ -111,7 +111,7 @@ function OfferForm({ onDone }: { onDone(o: ExchangeOffer): void }) {
         <Field label={t('year')}>
           <input type="number" value={f.year} onChange={(e) => setF({ ...f, year: e.target.value })} />
         </Field>
-        <Field label={t('isbn')}>
+        <Field label={t('exIsbn')}>
           <input value={f.isbn} onChange={(e) => setF({ ...f, isbn: e.target.value })} />
         </Field>
         <Field label={t('frequency')}>

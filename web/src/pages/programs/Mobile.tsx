@@ -466,7 +466,7 @@ export function MobileRoutePage() {
           </table>
         </>
       ) : null}
-      <h2>{t('results')}</h2>
+      <h2>{t('coopResults')}</h2>
       <table className="list" data-testid="results">
         <thead>
           <tr>

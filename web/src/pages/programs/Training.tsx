@@ -62,7 +62,7 @@ export function InternshipsPage() {
       <form className="card stack" onSubmit={create}>
         <h2>{t('newInternship')}</h2>
         <div className="grid2">
-          <Field label={t('institution')}>
+          <Field label={t('coopInstitution')}>
             <input required value={f.institution} onChange={(e) => setF({ ...f, institution: e.target.value })} />
           </Field>
           <Field label={t('institutionLib')}>
@@ -360,7 +360,7 @@ export function TrainingPage() {
               <Field label={t('participantName')}>
                 <input required value={p.name} onChange={(e) => setP({ ...p, name: e.target.value })} />
               </Field>
-              <Field label={t('position')}>
+              <Field label={t('coopPosition')}>
                 <input value={p.position} onChange={(e) => setP({ ...p, position: e.target.value })} />
               </Field>
               <Field label={t('fromLibrary')}>
