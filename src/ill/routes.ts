@@ -9,6 +9,7 @@ import { illFigures } from './figures.ts';
 import { lenderAction } from './lending.ts';
 import { askAsPatron, cancelAsPatron, myRequests } from './patron.ts';
 import { lendingPolicy, updateLendingPolicy } from './policies.ts';
+import { queueCountRoutes } from './queue-counts.ts';
 import { borrowerAction, createRequest, editRota } from './requests.ts';
 import * as S from './schemas.ts';
 import { proposeRota } from './selection.ts';
@@ -352,4 +353,5 @@ export async function illRoutes(app: App): Promise<void> {
   );
 
   await copyFileRoutes(app);
+  await queueCountRoutes(app);
 }

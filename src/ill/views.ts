@@ -560,12 +560,12 @@ export interface QueueItem {
   flags: { overdue: boolean; waitingTooLong: boolean };
 }
 
-function queueLibrary(actor: Actor, library: number | undefined): number | null {
+export function queueLibrary(actor: Actor, library: number | undefined): number | null {
   if (library === undefined || library === actor.libraryId) return actor.libraryId;
   return actor.role === 'network_coordinator' || actor.role === 'system' ? library : -1;
 }
 
-async function assertQueueLibrary(db: Db, actor: Actor, libraryId: number | null): Promise<number> {
+export async function assertQueueLibrary(db: Db, actor: Actor, libraryId: number | null): Promise<number> {
   if (libraryId === null || libraryId === -1) throw notFound('request');
   if (actor.role === 'network_coordinator' && libraryId !== actor.libraryId) {
     const l = await db.selectFrom('libraries').select('network_id').where('id', '=', libraryId).executeTakeFirst();
