@@ -4,14 +4,12 @@
  * under the data dir by SHA-256 (never under the web root), served only to the
  * two libraries' staff.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Actor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import type { Db } from '../platform/db.ts';
-import { AppError, Forbidden, invalidField } from '../platform/errors.ts';
-import { sniffDocumentType } from '../programs/documents.ts';
+import { AppError, Forbidden } from '../platform/errors.ts';
+import { storeCheckedFile } from '../platform/stored-files.ts';
 import { conflict, notFound, t } from './texts.ts';
 
 /** A scanned chapter or article; 25 MB holds about 60 pages at a readable resolution. */
@@ -19,14 +17,6 @@ export const MAX_COPY_BYTES = 25 * 1024 * 1024;
 
 export function copyTooLarge(): AppError {
   return new AppError(413, 'file_too_large', t('file_too_large', { mb: MAX_COPY_BYTES / 1024 / 1024 }));
-}
-
-function safeName(name: string): string {
-  const base = path
-    .basename(name)
-    .replace(/[^\p{L}\p{N}._ -]/gu, '_')
-    .trim();
-  return base.slice(0, 150) || 'salinan';
 }
 
 export async function addCopyFile(
@@ -48,24 +38,22 @@ export async function addCopyFile(
   }
   if (s.service_type !== 'Copy') throw conflict('not_a_copy');
   if (!['RequestReceived', 'ExpectToSupply', 'WillSupply'].includes(s.state)) throw conflict('copy_closed');
-  if (file.bytes.length === 0) throw invalidField('file', t('file_missing'));
-  if (file.bytes.length > MAX_COPY_BYTES) throw copyTooLarge();
-  const kind = sniffDocumentType(file.bytes);
-  if (!kind) throw invalidField('file', t('file_type'));
-  const sha256 = createHash('sha256').update(file.bytes).digest('hex');
-  const relative = path.join('ill-copies', String(supplierId), `${sha256}.${kind.ext}`);
-  const absolute = path.join(dataDir, relative);
-  mkdirSync(path.dirname(absolute), { recursive: true });
-  writeFileSync(absolute, file.bytes, { mode: 0o640 });
-  const filename = safeName(file.filename);
+  const stored = storeCheckedFile(dataDir, path.join('ill-copies', String(supplierId)), file, {
+    maxBytes: MAX_COPY_BYTES,
+    fallbackName: 'salinan',
+    missing: t('file_missing'),
+    type: t('file_type'),
+    tooLarge: copyTooLarge,
+  });
+  const { filename, sha256, relative } = stored;
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('ill_copy_files')
       .values({
         supplier_request_id: supplierId,
         filename,
-        content_type: kind.type,
-        size_bytes: file.bytes.length,
+        content_type: stored.contentType,
+        size_bytes: stored.sizeBytes,
         sha256,
         storage_path: relative,
         uploaded_by: actor.label,
@@ -82,7 +70,7 @@ export async function addCopyFile(
         kind: 'action',
         event: 'uploadCopy',
         note: filename,
-        data: JSON.stringify({ fileId: row.id, sizeBytes: file.bytes.length, sha256 }),
+        data: JSON.stringify({ fileId: row.id, sizeBytes: stored.sizeBytes, sha256 }),
       })
       .execute();
     await audit(trx, actor, {
@@ -90,7 +78,7 @@ export async function addCopyFile(
       entity: 'ill_supplier_request',
       entityId: supplierId,
       libraryId: s.lender_library_id,
-      after: { fileId: row.id, filename, contentType: kind.type, sizeBytes: file.bytes.length, sha256 },
+      after: { fileId: row.id, filename, contentType: stored.contentType, sizeBytes: stored.sizeBytes, sha256 },
     });
     return row.id;
   });

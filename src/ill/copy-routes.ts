@@ -1,8 +1,8 @@
-import { createReadStream, existsSync } from 'node:fs';
 import multipart from '@fastify/multipart';
 import { Type } from '@fastify/type-provider-typebox';
 import { invalidField } from '../platform/errors.ts';
 import { type App, requireActor } from '../platform/http.ts';
+import { sendStoredFile } from '../platform/stored-files.ts';
 import { addCopyFile, copyFileFor, copyTooLarge, MAX_COPY_BYTES } from './copies.ts';
 import * as S from './schemas.ts';
 import { notFound, t } from './texts.ts';
@@ -19,19 +19,8 @@ export async function copyFileRoutes(app: App): Promise<void> {
   const { database, config } = app.simpul;
   const db = database.db;
 
-  const send = async (
-    reply: import('fastify').FastifyReply,
-    f: { absolutePath: string; filename: string; contentType: string; sha256: string },
-  ) => {
-    if (!existsSync(f.absolutePath)) throw notFound('copy_file');
-    return reply
-      .type(f.contentType)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .header('x-checksum-sha256', f.sha256)
-      .send(createReadStream(f.absolutePath));
-  };
+  const send = (reply: import('fastify').FastifyReply, f: Parameters<typeof sendStoredFile>[1]) =>
+    sendStoredFile(reply, f, 'attachment', () => notFound('copy_file'));
 
   app.get(
     '/ill/supplier-requests/:id/copy-files/:fileId',

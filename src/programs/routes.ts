@@ -1,9 +1,9 @@
-import { createReadStream, existsSync } from 'node:fs';
 import multipart from '@fastify/multipart';
 import { Type } from '@fastify/type-provider-typebox';
 import { invalidField } from '../platform/errors.ts';
 import { type App, requireActor } from '../platform/http.ts';
 import { PageQuery, PageReply } from '../platform/paging.ts';
+import { sendStoredFile } from '../platform/stored-files.ts';
 import { acquisitionRoutes } from './acquisition-routes.ts';
 import {
   activateAgreement,
@@ -171,14 +171,7 @@ export async function programsRoutes(app: App): Promise<void> {
     },
     async (req, reply) => {
       const f = await agreementDocumentFile(db, req.actor, config.dataDir, req.params.id, req.params.documentId);
-      if (!existsSync(f.absolutePath)) throw notFound('document');
-      return reply
-        .type(f.contentType)
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .header('x-checksum-sha256', f.sha256)
-        .send(createReadStream(f.absolutePath));
+      return sendStoredFile(reply, f, 'inline', () => notFound('document'));
     },
   );
 
