@@ -79,3 +79,22 @@ export interface Region {
   kind: string;
   parentCode: string | null;
 }
+
+/**
+ * Staff and patrons share one session cookie: signing in as one ends the other.
+ * Each session provider announces its sign-in and forgets its own state when
+ * the other signs in, so the page never shows a session the server has dropped.
+ */
+export type SessionKind = 'staff' | 'patron';
+
+export function announceSignIn(kind: SessionKind): void {
+  window.dispatchEvent(new CustomEvent<SessionKind>('simpul:signed-in', { detail: kind }));
+}
+
+export function onOtherSignIn(kind: SessionKind, forget: () => void): () => void {
+  const listener = (e: Event) => {
+    if ((e as CustomEvent<SessionKind>).detail !== kind) forget();
+  };
+  window.addEventListener('simpul:signed-in', listener);
+  return () => window.removeEventListener('simpul:signed-in', listener);
+}

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { api, type Me, setCsrf } from './api.ts';
+import { announceSignIn, api, type Me, onOtherSignIn, setCsrf } from './api.ts';
 import { useI18n } from './i18n.tsx';
 
 interface Session {
@@ -26,11 +26,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .finally(() => setReady(true));
   }, []);
 
+  useEffect(() => onOtherSignIn('staff', () => setMe(null)), []);
+
   const login = useCallback(
     async (username: string, password: string) => {
       const m = await api<Me>('POST', '/api/v1/auth/login', { username, password });
       setCsrf(m.csrfToken);
       setMe(m);
+      announceSignIn('staff');
       if (!localStorage.getItem('simpul.lang')) setLang(m.language);
     },
     [setLang],

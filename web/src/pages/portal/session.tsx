@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { api, setCsrf } from '../../api.ts';
+import { announceSignIn, api, onOtherSignIn, setCsrf } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { PatronMe } from './types.ts';
 
@@ -34,10 +34,13 @@ export function PatronSessionProvider({ children }: { children: ReactNode }) {
     refresh().finally(() => setReady(true));
   }, [refresh]);
 
+  useEffect(() => onOtherSignIn('patron', () => setPatron(null)), []);
+
   const signedIn = useCallback(
     (m: PatronMe) => {
       setCsrf(m.csrfToken);
       setPatron(m);
+      announceSignIn('patron');
       if (!localStorage.getItem('simpul.lang')) setLang(m.language);
     },
     [setLang],
