@@ -95,12 +95,12 @@ describe('patron portal in the browser', () => {
   it('signing in as staff in the same browser ends the patron session on the page too', async () => {
     const page = await (await browser.newContext()).newPage();
     await patronSignIn(page, 'BUNGHATTA', 'BH-2024-0001');
-    await expect.poll(() => page.getByRole('link', { name: 'Akun saya' }).count()).toBe(1);
+    await expect.poll(() => page.locator('header').getByRole('link', { name: 'Akun saya' }).count()).toBe(1);
     await staffSignIn(page, 'pustakawan.bunghatta');
     await page.getByRole('button', { name: 'Keluar' }).click();
     // neither the staff member nor the (server-side ended) patron is shown as signed in
-    await expect.poll(() => page.getByRole('link', { name: 'Portal anggota' }).count()).toBe(1);
-    expect(await page.getByRole('link', { name: 'Akun saya' }).count()).toBe(0);
+    await expect.poll(() => page.locator('header').getByRole('link', { name: 'Portal anggota' }).count()).toBe(1);
+    expect(await page.locator('header').getByRole('link', { name: 'Akun saya' }).count()).toBe(0);
     await page.goto(`${base}/portal`);
     await expect.poll(() => page.url()).toContain('/portal/login');
   });
