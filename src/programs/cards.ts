@@ -130,7 +130,7 @@ export interface CardFilter extends PageParams {
   status?: 'active' | 'revoked' | undefined;
 }
 
-async function libraryByRef(db: DbOrTrx, ref: string | number) {
+export async function libraryByRef(db: DbOrTrx, ref: string | number) {
   const q = db.selectFrom('libraries').select(['id', 'code', 'name', 'network_id', 'services']);
   const row = await (typeof ref === 'number' || /^\d+$/.test(ref)
     ? q.where('id', '=', Number(ref))

@@ -3,7 +3,7 @@ import type { Actor } from '../platform/actor.ts';
 import type { Db } from '../platform/db.ts';
 import { invalidField } from '../platform/errors.ts';
 import { type Bilingual, msg } from '../platform/messages.ts';
-import { actorLibrary } from './cards.ts';
+import { libraryByRef } from './cards.ts';
 import { cmsg } from './coop-messages.ts';
 import { addDays, isIsoDate, todayIso } from './dates.ts';
 import { exchangeCalendarEntries } from './exchange.ts';
@@ -189,7 +189,13 @@ export async function networkCalendar(
   if (to < from) throw invalidField('to', cmsg('dates_order'));
   if (to > addDays(from, 370)) throw invalidField('to', msg('field_invalid'));
   let libId: number | null = null;
-  if (q.library) libId = (await actorLibrary(db, actor, q.library)).id;
+  if (q.library) {
+    // Only a narrowing of what the actor already sees: any library of her network will do.
+    const lib = await libraryByRef(db, q.library);
+    if (!lib || (actor.role !== 'system' && lib.network_id !== actor.networkId))
+      throw invalidField('library', msg('library_unknown'));
+    libId = lib.id;
+  }
   const lists = await Promise.all(providers.map((p) => p(db, actor, from, to)));
   const items = lists
     .flat()

@@ -197,7 +197,15 @@ describe('network calendar and figures', () => {
     const month = await pyk.get(`/api/v1/program-calendar?month=${addDays(today, 2).slice(0, 7)}`);
     expect(month.body.items.some((e: any) => e.kind === 'mobile_visit' && e.date === addDays(today, 2))).toBe(true);
     expect((await pyk.get('/api/v1/program-calendar?month=2027-13')).status).toBe(400);
-    expect((await swl.get('/api/v1/program-calendar?library=PAYAKUMBUH')).status).toBe(403);
+    // a librarian narrows her own calendar to any library of the network: what she sees that involves it
+    const withPyk = await swl.get(
+      `/api/v1/program-calendar?from=${addDays(today, -30)}&to=${addDays(today, 30)}&library=PAYAKUMBUH`,
+    );
+    expect(withPyk.status).toBe(200);
+    const own = await swl.get(`/api/v1/program-calendar?from=${addDays(today, -30)}&to=${addDays(today, 30)}`);
+    const pykId = (await swl.get('/api/v1/libraries/PAYAKUMBUH')).body.id;
+    expect(withPyk.body.items).toEqual(own.body.items.filter((e: any) => e.libraries.some((l: any) => l.id === pykId)));
+    expect((await swl.get('/api/v1/program-calendar?library=NOSUCHLIB')).status).toBe(400);
   });
 
   it('counts interns hosted and staff trained per library; others see only their own rows', async () => {
