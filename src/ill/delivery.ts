@@ -45,6 +45,7 @@ import { applyRequester, applySupplier, logEvent } from './engine.ts';
 import type { ConfirmationOutcome } from './iso18626/build.ts';
 import type { IncomingMessage } from './iso18626/incoming.ts';
 import type { Request, RequestingAgencyMessage, SupplyingAgencyMessage } from './iso18626/types.ts';
+import { tellLenderSide } from './notices.ts';
 import { requesterEventFromMessage } from './requester-states.ts';
 import { supplierEventFromMessage } from './supplier-states.ts';
 import { t } from './texts.ts';
@@ -191,6 +192,7 @@ async function onRequest(trx: Trx, m: Request, origin: PeerOrigin): Promise<Conf
     { request_id: null, supplier_request_id: Number(id), side: 'lender' },
     { who: { label: 'Simpul', userId: null }, kind: 'notice', name: 'staff:new_request' },
   );
+  await tellLenderSide(trx, Number(id), 'new_request');
   return 'OK';
 }
 

@@ -13,6 +13,7 @@ import { enqueue } from '../platform/jobs.ts';
 import { agencyIdFor, libraryById, messageTimestamp } from './agency.ts';
 import { lostItemCharge } from './charges.ts';
 import { deliver, type OutgoingMessage } from './delivery.ts';
+import { borrowerStaffTopicOf, lenderTopicOf, tellBorrowerSide, tellLenderSide } from './notices.ts';
 import { buildRequestingAgencyMessage, buildRequestMessage, buildSupplyingAgencyMessage } from './outgoing.ts';
 import { lendingPolicy } from './policies.ts';
 import {
@@ -234,6 +235,7 @@ export async function applyRequester(
       });
     }
   }
+  await tellBorrower(trx, r, from, next, notices);
   for (const e of sends) {
     if (e.type === 'sendRequest') await sendRequest(trx, r.id, e.requestType, how.who);
     else if (e.type === 'sendRequestingAgencyMessage') {
@@ -251,6 +253,29 @@ export async function applyRequester(
     }
   }
   return { ok: true, state: next, changed: next !== from, duplicate: false };
+}
+
+/**
+ * Tells the patron and the borrowing library's staff what this step means for
+ * them: the machine's notifyPatron / notifyStaff effects, plus the steps the
+ * patron waits for (sent, will supply, conditions, shipped).
+ */
+async function tellBorrower(trx: Trx, r: RequestRow, from: RequesterState, next: RequesterState, notices: Effect[]) {
+  if (next !== from) {
+    if (next === 'SentToSupplier' && !r.sent_at) await tellBorrowerSide(trx, r.id, 'request_sent');
+    if (next === 'WillSupply') await tellBorrowerSide(trx, r.id, 'will_supply');
+    if (next === 'ConditionalAnswerReceived') await tellBorrowerSide(trx, r.id, 'conditions');
+    if (next === 'Shipped') await tellBorrowerSide(trx, r.id, 'shipped');
+  }
+  for (const n of notices) {
+    if (n.type === 'notifyPatron') {
+      await tellBorrowerSide(trx, r.id, n.topic);
+      if (n.topic === 'request_unfilled') await tellBorrowerSide(trx, r.id, 'rota_used_up');
+    } else if (n.type === 'notifyStaff') {
+      const topic = borrowerStaffTopicOf(n.topic);
+      if (topic) await tellBorrowerSide(trx, r.id, topic, n.note);
+    }
+  }
 }
 
 /** Starts an ISO 18626 transaction with the current lender of the rota. */
@@ -480,6 +505,11 @@ export async function applySupplier(
       });
     }
   }
+  for (const n of notices) {
+    const topic = n.type === 'notifyStaff' ? lenderTopicOf(n.topic) : null;
+    if (topic && n.type === 'notifyStaff') await tellLenderSide(trx, s.id, topic, n.note);
+  }
+  if (next === 'ReturnInTransit' && from !== next) await tellLenderSide(trx, s.id, 'return_shipped');
   if (sends.length) {
     const fresh = await loadSupplier(trx, s.id);
     if (!fresh) throw new Error('supplier record vanished');

@@ -15,6 +15,7 @@ import {
   logEvent,
   sendRam,
 } from './engine.ts';
+import { tellBorrowerSide, tellLenderSide } from './notices.ts';
 import type { NoticeKind } from './tables.ts';
 import { t } from './texts.ts';
 
@@ -45,6 +46,7 @@ export async function answerTimeout(db: Db, requestId: number, agencyRequestId: 
       { who: SIMPUL, kind: 'system', name: 'answerTimeout', note: note.id, rotaOutcome: 'no_answer' },
     );
     if (!res.ok) return { movedOn: false };
+    await tellBorrowerSide(trx, requestId, 'answer_timeout');
     // Tell the silent lender to stop: its record closes instead of lingering in its queue.
     const fresh = await loadRequest(trx, requestId);
     if (fresh) {
@@ -76,8 +78,16 @@ async function notice(
   if (!inserted) return false;
   const how = { who: SIMPUL, kind: 'notice' as const, name: `notice:${kind}`, data: { dueAt: s.due_at.toISOString() } };
   await logEvent(trx, { request_id: null, supplier_request_id: s.id, side: 'lender' }, how);
-  if (s.request_id !== null)
+  if (kind !== 'due_soon' && kind !== 'recall') await tellLenderSide(trx, s.id, kind);
+  if (s.request_id !== null) {
     await logEvent(trx, { request_id: s.request_id, supplier_request_id: null, side: 'borrower' }, how);
+    // The first overdue notice reaches the patron with the request's move to Overdue (the machine's
+    // notifyPatron), so it is sent here only when that move did not happen (a recall, a renewal asked).
+    const r = await trx.selectFrom('ill_requests').select('state').where('id', '=', s.request_id).executeTakeFirst();
+    if (r && kind !== 'recall' && !(kind === 'overdue' && r.state === 'Overdue')) {
+      await tellBorrowerSide(trx, s.request_id, kind);
+    }
+  }
   return true;
 }
 
