@@ -8,6 +8,7 @@
  *   npm run bench:catalog                 # N = 100,000
  *   npm run bench:catalog -- --n 1000000  # on request
  *   npm run bench:catalog -- --n 20000 --skip-pglite
+ *   npm run bench:catalog -- --n 1000000 --skip-pglite --keep   # keeps the PostgreSQL database (name printed)
  *
  * The corpus varies the real records in ../shared/data/marc: new control
  * numbers, a varied title for most records and the same title for some, so
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     'skip-pglite': { type: 'boolean', default: false },
     dir: { type: 'string', default: '/tmp/simpul-bench' },
     profile: { type: 'boolean', default: false },
+    // keep the PostgreSQL database after the run (its name is printed), e.g. to measure search at 1M later
+    keep: { type: 'boolean', default: false },
     // internal: run one target in this process and print its rows as JSON (each target gets its own process,
     // so peak memory is that target's alone: PGlite's heap is not mixed into the server's figure)
     only: { type: 'string' },
@@ -241,6 +244,10 @@ async function freshPostgres(url: string): Promise<{ database: Database; drop():
     database,
     async drop() {
       await database.close();
+      if (args.keep) {
+        console.error(`kept the database: ${u.toString().replace(/\/\/[^@]*@/, '//…@')}`);
+        return;
+      }
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);

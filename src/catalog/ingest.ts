@@ -37,6 +37,12 @@ export interface Matcher {
   compare(a: Bib, b: Bib): MatchVerdict;
   /** A hard reason two records cannot share a cluster; checked against every member before joining. */
   conflict?(a: Bib, b: Bib): string | undefined;
+  /** False when compare() cannot say 'match': lets the store skip the full comparison. */
+  mayMatch?(a: Bib, b: Bib): boolean;
+  /** What compare needs of a record, as JSON, stored beside it (`source_records.match_form`)… */
+  form?(bib: Bib): unknown;
+  /** …and a stand-in record for compare/conflict from it, or undefined when it is missing or outdated. */
+  fromForm?(form: unknown): Bib | undefined;
 }
 
 /*
@@ -425,14 +431,15 @@ async function storeRecords(
       cluster_id: w.cluster,
       position: w.rec.position,
       title_key: titleKeyOf(w.rec.bib),
+      match_form: matcher.form?.(w.rec.bib) ?? null,
     }));
     await sql`
       insert into source_records (id, library_id, source_id, record_key, format, raw, content_hash, bib, cluster_id,
-        batch_id, position, title_key)
+        batch_id, position, title_key, match_form)
       select x.id, ${libraryId}::bigint, ${target.sourceId}::bigint, x.record_key, x.format, decode(x.raw, 'base64'),
-        x.content_hash, x.bib, x.cluster_id, ${target.batchId}::bigint, x.position, x.title_key
+        x.content_hash, x.bib, x.cluster_id, ${target.batchId}::bigint, x.position, x.title_key, x.match_form
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, record_key text, format text, raw text,
-        content_hash text, bib jsonb, cluster_id bigint, position text, title_key text)`.execute(trx);
+        content_hash text, bib jsonb, cluster_id bigint, position text, title_key text, match_form jsonb)`.execute(trx);
     mark('insert records');
   }
   if (changed.length) {
@@ -445,13 +452,14 @@ async function storeRecords(
       cluster_id: w.cluster,
       position: w.rec.position,
       title_key: titleKeyOf(w.rec.bib),
+      match_form: matcher.form?.(w.rec.bib) ?? null,
     }));
     await sql`
       update source_records s set format = x.format, raw = decode(x.raw, 'base64'), content_hash = x.content_hash,
         bib = x.bib, cluster_id = x.cluster_id, batch_id = ${target.batchId}::bigint, position = x.position,
-        title_key = x.title_key, deleted = false, updated_at = now()
+        title_key = x.title_key, match_form = x.match_form, deleted = false, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, format text, raw text,
-        content_hash text, bib jsonb, cluster_id bigint, position text, title_key text)
+        content_hash text, bib jsonb, cluster_id bigint, position text, title_key text, match_form jsonb)
       where s.id = x.id`.execute(trx);
     await trx
       .deleteFrom('match_keys')
@@ -525,14 +533,41 @@ async function assignClusters(
   const clusterSet = new Set<number>([...perKey.values()].flat());
   // The clusters records leave are read too: whether a record was alone in its cluster decides if it keeps it.
   for (const w of work) if (w.oldCluster !== null) clusterSet.add(w.oldCluster);
-  const members = clusterSet.size
-    ? ((await trx
+  // Members come with their stored match form; the whole bib only where there is no usable form.
+  const fromForm = matcher.fromForm;
+  const rows = clusterSet.size
+    ? await trx
         .selectFrom('source_records')
-        .select(['id', 'library_id', 'cluster_id', 'record_key', 'bib'])
+        .select([
+          'id',
+          'library_id',
+          'cluster_id',
+          'record_key',
+          'match_form',
+          fromForm
+            ? sql<Bib | null>`case when match_form is null then bib end`.as('bib')
+            : sql<Bib | null>`bib`.as('bib'),
+        ])
         .where(sql<boolean>`cluster_id in ${idList(clusterSet)}`)
         .where('deleted', '=', false)
-        .execute()) as Member[])
+        .execute()
     : [];
+  const stale: number[] = [];
+  const members: Member[] = rows.map(({ match_form, bib, ...m }) => {
+    const revived = fromForm?.(match_form);
+    if (revived) return { ...m, bib: revived };
+    if (bib === null) stale.push(m.id); // a form of another version: its bib is read below
+    return { ...m, bib: bib as Bib };
+  });
+  if (stale.length) {
+    const bibs = await trx
+      .selectFrom('source_records')
+      .select(['id', 'bib'])
+      .where(sql<boolean>`id in ${idList(stale)}`)
+      .execute();
+    const byId = new Map(bibs.map((b) => [b.id, b.bib]));
+    for (const m of members) if (m.bib === null) m.bib = byId.get(m.id) as Bib;
+  }
   mark('candidate records');
   count('candidate key hits', hits.length);
   count('cluster members read', members.length);
@@ -571,6 +606,10 @@ async function assignClusters(
         if (decisions.split.get(w.rec.key)?.has(pair)) continue;
         const holder = libsIn.get(cand.cluster_id)?.get(libraryId);
         if (holder !== undefined && holder !== self) continue;
+        if (matcher.mayMatch && !matcher.mayMatch(w.rec.bib, cand.bib)) {
+          count('compares ruled out early', 1);
+          continue;
+        }
         const verdict = matcher.compare(w.rec.bib, cand.bib);
         count('compares', 1);
         if (verdict.decision !== 'match') continue;

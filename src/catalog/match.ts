@@ -478,7 +478,7 @@ interface RuleContext {
  * facts the scorer needs from them. Shared by compare() and by clustering,
  * which refuses to join two clusters when any two of their members conflict.
  */
-function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: string[]): RuleContext {
+function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: string[] | null): RuleContext {
   const ctx: RuleContext = {
     sharedIsbn: undefined,
     sharedId: undefined,
@@ -525,7 +525,7 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
         : sharedDoi !== undefined
           ? `same DOI ${sharedDoi}`
           : undefined;
-  if (ctx.sharedId !== undefined) reasons.push(ctx.sharedId);
+  if (ctx.sharedId !== undefined) reasons?.push(ctx.sharedId);
   if (sharedIsbn === undefined && pa.isbns.length > 0 && pb.isbns.length > 0) {
     return fail(`ISBNs differ: ${pa.isbns[0]} vs ${pb.isbns[0]}`);
   }
@@ -536,17 +536,17 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
     if (diff > tol) {
       const printing = pa.printing !== undefined || pb.printing !== undefined;
       if (sharedIsbn !== undefined && printing && !ctx.editionGap) {
-        reasons.push(`years differ: ${pa.year} vs ${pb.year}, printings (cetakan) of one edition`);
+        reasons?.push(`years differ: ${pa.year} vs ${pb.year}, printings (cetakan) of one edition`);
       } else if (sharedIsbn !== undefined) {
-        reasons.push(`years differ: ${pa.year} vs ${pb.year} despite the same ISBN: reprint or new edition?`);
+        reasons?.push(`years differ: ${pa.year} vs ${pb.year} despite the same ISBN: reprint or new edition?`);
         ctx.uncertain = true;
       } else {
         return fail(`years differ: ${pa.year} vs ${pb.year}`);
       }
     } else if (diff > 0) {
-      reasons.push(`years close: ${pa.year} vs ${pb.year}`);
+      reasons?.push(`years close: ${pa.year} vs ${pb.year}`);
     } else {
-      reasons.push(`same year ${pa.year}`);
+      reasons?.push(`same year ${pa.year}`);
     }
   }
 
@@ -561,7 +561,7 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
   }
   if (pa.numbers.length + pb.numbers.length > 0 && (pa.numbers.length === 0 || pb.numbers.length === 0)) {
     if (profile.oneSidedTitleNumbers === 'uncertain') {
-      reasons.push(`only one title carries a number (${[...pa.numbers, ...pb.numbers].join(' ')}): volume or part?`);
+      reasons?.push(`only one title carries a number (${[...pa.numbers, ...pb.numbers].join(' ')}): volume or part?`);
       ctx.uncertain = true;
     }
   }
@@ -577,7 +577,7 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
  * otherwise chain a 1989 and a 1994 record into one cluster.
  */
 export function conflict(a: Bib, b: Bib, profile: MatchProfile = CATALOG_PROFILE): string | undefined {
-  return applyRules(prepare(a), prepare(b), profile, []).rejected;
+  return applyRules(prepare(a), prepare(b), profile, null).rejected;
 }
 
 /**
@@ -720,9 +720,79 @@ export function compare(a: Bib, b: Bib, opts: CompareOptions = {}): MatchVerdict
   return verdict(uncertain ? 'uncertain' : 'match');
 }
 
+/**
+ * False when compare() cannot answer 'match' (it may still say 'uncertain'
+ * or 'no-match'): a rule rejects the pair or makes it uncertain, or the
+ * titles are further apart than any match allows (80% with a shared
+ * identifier, the profile's titleMin without). The title test runs the banded
+ * distance with that higher floor, which gives up sooner, and builds no
+ * reasons. The store calls it before compare(), which only it decides from.
+ */
+export function mayMatch(a: Bib, b: Bib, profile: MatchProfile = CATALOG_PROFILE): boolean {
+  const pa = prepare(a);
+  const pb = prepare(b);
+  const ctx = applyRules(pa, pb, profile, null);
+  if (ctx.rejected !== undefined || ctx.uncertain) return false;
+  const need = ctx.sharedId !== undefined ? 0.8 : profile.titleMin;
+  if (pa.full === pb.full) return true;
+  // A hair below `need` so that rounding in the band width never cuts off a pair compare() would accept.
+  const floor = need - 1e-9;
+  // Titles of these lengths cannot be `need` similar whatever their letters (distance >= length difference).
+  const close = (x: string, y: string) =>
+    Math.min(x.length, y.length) / Math.max(x.length, y.length, 1) >= floor && similarity(x, y, floor) >= need;
+  if (close(pa.full, pb.full)) return true;
+  if ((pa.bare !== pa.full || pb.bare !== pb.full) && close(pa.bare, pb.bare)) return true;
+  if (!pa.hasSubtitle || !pb.hasSubtitle) {
+    const mainA = pa.hasSubtitle ? pa.main : pa.full;
+    const mainB = pb.hasSubtitle ? pb.main : pb.full;
+    if (Math.min(mainA.length, mainB.length) >= profile.mainTitleMinLength && close(mainA, mainB)) return true;
+  }
+  return false;
+}
+
+/** Bump when what prepare() computes changes: stored match forms of another version are not used. */
+export const MATCH_FORM_VERSION = 1;
+
+/** What compare() and conflict() need of a record, as JSON: stored beside the record so candidates skip the full bib. */
+export interface MatchForm {
+  v: number;
+  p: Omit<Prepared, 'keyHead' | 'keyTail' | 'keyWords'>;
+}
+
+export function matchForm(bib: Bib): MatchForm {
+  const { keyHead: _h, keyTail: _t, keyWords: _w, ...p } = prepare(bib);
+  p.parsedNames = namesOf(prepare(bib));
+  return { v: MATCH_FORM_VERSION, p };
+}
+
+/**
+ * A stand-in record for compare(), mayMatch() and conflict() built from a
+ * stored match form, or undefined when the form is missing or of another
+ * version (the caller then uses the full bib). Only those three read it.
+ */
+export function fromMatchForm(form: unknown): Bib | undefined {
+  const f = form as MatchForm | null | undefined;
+  if (!f || typeof f !== 'object' || f.v !== MATCH_FORM_VERSION || !f.p) return undefined;
+  const stub = {
+    title: f.p.full,
+    authors: [],
+    isbns: [],
+    issns: [],
+    subjects: [],
+    items: [],
+    format: f.p.format,
+  } as Bib;
+  cache.set(stub, { keyHead: '', keyTail: '', keyWords: '', ...f.p });
+  return stub;
+}
+
 /** The shape ingest.ts injects (keys + compare), with the product profile. */
 export const catalogMatcher = {
   keys: matchKeys,
   compare: (a: Bib, b: Bib): MatchVerdict => compare(a, b),
   conflict: (a: Bib, b: Bib): string | undefined => conflict(a, b),
+  mayMatch: (a: Bib, b: Bib): boolean => mayMatch(a, b),
+  form: matchForm,
+  fromForm: fromMatchForm,
+  formVersion: MATCH_FORM_VERSION,
 };

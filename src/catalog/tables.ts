@@ -77,6 +77,8 @@ export interface SourceRecordsTable {
   position: string | null;
   /** The title proper folded as for matching (item-only files find records by it); 0007. */
   title_key: Generated<string | null>;
+  /** The matcher's form of the record (ingest writes it; null before 0016 or from other paths). */
+  match_form: Generated<unknown>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

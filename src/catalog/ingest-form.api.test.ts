@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bib, libraryIds, load } from '../../test/catalog-fixtures.ts';
+import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { catalogMatcher, MATCH_FORM_VERSION } from './match.ts';
+
+let s: TestSimpul;
+let lib: Record<string, number> = {};
+
+beforeAll(async () => {
+  s = await startTestSimpul();
+  lib = await libraryIds(s);
+});
+afterAll(async () => s?.stop());
+
+const tenggelam = (sourceId: string) =>
+  bib({
+    sourceId,
+    title: 'Tenggelamnya kapal Van der Wijck',
+    authors: ['Hamka'],
+    year: 1984,
+    publisher: 'Bulan Bintang',
+    isbns: ['979-418-055-6'],
+  });
+
+const clusterOf = async (libraryId: number, key: string) =>
+  (
+    await s.ctx.database.db
+      .selectFrom('source_records')
+      .select(['cluster_id', 'match_form'])
+      .where('library_id', '=', libraryId)
+      .where('record_key', '=', key)
+      .executeTakeFirstOrThrow()
+  ).cluster_id;
+
+describe('ingest with stored match forms', () => {
+  it('stores the form beside each record and matches candidates through it', async () => {
+    await load(s, lib.BUNGHATTA as number, [tenggelam('BH-9')], catalogMatcher);
+    const row = await s.ctx.database.db
+      .selectFrom('source_records')
+      .select(['match_form', 'cluster_id'])
+      .where('library_id', '=', lib.BUNGHATTA as number)
+      .where('record_key', '=', 'id:BH-9')
+      .executeTakeFirstOrThrow();
+    expect(row.match_form).toMatchObject({ v: MATCH_FORM_VERSION, p: { year: 1984, isbns: ['9789794180556'] } });
+    const c = await load(s, lib.SAWAHLUNTO as number, [tenggelam('SWL-9')], catalogMatcher);
+    expect(c).toMatchObject({ added: 1, matched: 1 });
+    expect(await clusterOf(lib.SAWAHLUNTO as number, 'id:SWL-9')).toBe(row.cluster_id);
+  });
+
+  it('compares records without a usable form (older rows, another version) from their bib', async () => {
+    const first = await clusterOf(lib.BUNGHATTA as number, 'id:BH-9');
+    await sql`update source_records set match_form = null where record_key = 'id:BH-9'`.execute(s.ctx.database.db);
+    await sql`update source_records set match_form = '{"v": 999, "p": {}}'::jsonb where record_key = 'id:SWL-9'`.execute(
+      s.ctx.database.db,
+    );
+    const c = await load(s, lib.PAYAKUMBUH as number, [tenggelam('PYK-9')], catalogMatcher);
+    expect(c).toMatchObject({ added: 1, matched: 1 });
+    expect(await clusterOf(lib.PAYAKUMBUH as number, 'id:PYK-9')).toBe(first);
+    // A different book with the same ISBN is still kept apart (the bib is compared, not skipped).
+    const other = { ...tenggelam('UPI-9'), title: 'Di bawah lindungan Ka`bah' };
+    const d = await load(s, lib.UPERTIS as number, [other], catalogMatcher);
+    expect(d).toMatchObject({ added: 1, matched: 0 });
+    expect(await clusterOf(lib.UPERTIS as number, 'id:UPI-9')).not.toBe(first);
+  });
+});
