@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { catalogText } from './pages/catalog/text.ts';
+import { illText } from './pages/ill/text.ts';
 import { portalText } from './pages/portal/text.ts';
 import { coopText } from './pages/programs/coop-text.ts';
 import { programsText } from './pages/programs/text.ts';
@@ -255,6 +256,7 @@ export const textModules: Record<string, Texts> = {
   programs: programsText,
   coop: coopText,
   portal: portalText,
+  ill: illText,
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {

@@ -7,6 +7,11 @@ import { ImportsPage } from './pages/catalog/Imports.tsx';
 import { CatalogRecordPage } from './pages/catalog/Record.tsx';
 import { CatalogSearchPage } from './pages/catalog/Search.tsx';
 import { SourcesPage } from './pages/catalog/Sources.tsx';
+import { IllNewRequestPage } from './pages/ill/NewRequest.tsx';
+import { PortalRequestsPage } from './pages/ill/Patron.tsx';
+import { IllLabelPage, IllPickSlipPage } from './pages/ill/Print.tsx';
+import { IllLendingPage, IllRequestPage } from './pages/ill/Request.tsx';
+import { IllWorkspacePage } from './pages/ill/Workspace.tsx';
 import { LibrariesPage } from './pages/Libraries.tsx';
 import { LibraryPage } from './pages/Library.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -54,6 +59,7 @@ function Layout() {
           {me ? <NavLink to="/patrons">{t('navPatrons')}</NavLink> : null}
           {me ? <NavLink to="/imports">{t('navImports')}</NavLink> : null}
           {me ? <NavLink to="/harvest-sources">{t('navSources')}</NavLink> : null}
+          {me ? <NavLink to="/ill">{t('illNav')}</NavLink> : null}
           <NavLink to="/programs">{t('navPrograms')}</NavLink>
           <a href="/api/docs">{t('navApi')}</a>
         </nav>
@@ -132,6 +138,18 @@ function Layout() {
             />
             <Route path="/programs/figures" element={me ? <FiguresPage /> : <Navigate to="/login" replace />} />
             {CoopRoutes(Boolean(me))}
+            {[
+              ['/ill', <IllWorkspacePage key="io" side="outgoing" />],
+              ['/ill/incoming', <IllWorkspacePage key="ii" side="incoming" />],
+              ['/ill/new', <IllNewRequestPage key="in" />],
+              ['/ill/requests/:id', <IllRequestPage key="ir" />],
+              ['/ill/requests/:id/return-label', <IllLabelPage key="irl" direction="return" />],
+              ['/ill/lending/:id', <IllLendingPage key="il" />],
+              ['/ill/lending/:id/pick-slip', <IllPickSlipPage key="ips" />],
+              ['/ill/lending/:id/shipping-label', <IllLabelPage key="isl" direction="outbound" />],
+            ].map(([p, el]) => (
+              <Route key={p as string} path={p as string} element={me ? el : <Navigate to="/login" replace />} />
+            ))}
             <Route
               path="/notifications"
               element={me ? <NotificationsList inbox={staffInbox} /> : <Navigate to="/login" replace />}
@@ -140,6 +158,7 @@ function Layout() {
             <Route path="/portal" element={<PortalLayout />}>
               <Route index element={<PortalAccountPage />} />
               <Route path="visits" element={<PortalVisitsPage />} />
+              <Route path="requests" element={<PortalRequestsPage />} />
               <Route path="notifications" element={<PortalNotificationsPage />} />
             </Route>
             {[

@@ -4,6 +4,7 @@ import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
+import { AskForTitle } from '../ill/Patron.tsx';
 
 interface Bib {
   title: string;
@@ -172,6 +173,7 @@ export function CatalogRecordPage() {
           ) : null}
         </div>
       </div>
+      <AskForTitle clusterId={c.id} />
       <h2>
         {t('sourceRecords')} ({c.members.length})
       </h2>

@@ -14,6 +14,7 @@ import type { Eligibility, MyCard, Visit } from './types.ts';
 export const portalSections: Array<{ to: string; label: string; end?: boolean }> = [
   { to: '/portal', label: 'myAccount', end: true },
   { to: '/portal/visits', label: 'myVisits' },
+  { to: '/portal/requests', label: 'illMyRequests' },
   { to: '/portal/notifications', label: 'notifications' },
 ];
 

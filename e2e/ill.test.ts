@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSimpul, type TestSimpul } from '../test/support.ts';
+import { launchBrowser } from './browser.ts';
+
+let s: TestSimpul;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
+    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
+  }
+  s = await startTestSimpul({ demoCatalog: true });
+  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+async function as(username: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel(/Nama pengguna|Username/).fill(username);
+  await page.getByLabel(/Kata sandi|Password/).fill('simpul-demo-2026');
+  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
+  await expect.poll(() => page.getByRole('button', { name: 'Keluar' }).count()).toBe(1);
+  return { context, page };
+}
+
+/** A demo title only UPERTIS holds, with an available loanable copy; the least asked for first. */
+async function titleOnlyUpertisHolds(): Promise<{ clusterId: number; title: string }> {
+  const r = await sql<{ id: number; title: string }>`
+    select c.id, c.title from clusters c
+    where exists (select 1 from items i join libraries l on l.id = i.library_id
+                  where i.cluster_id = c.id and l.code = 'UPERTIS' and i.status = 'available' and i.loanable)
+      and not exists (select 1 from items i join libraries l on l.id = i.library_id
+                      where i.cluster_id = c.id and l.code <> 'UPERTIS')
+    order by (select count(*) from ill_requests q where q.cluster_id = c.id), c.id limit 1`.execute(s.ctx.database.db);
+  const row = r.rows[0];
+  if (!row) throw new Error('the demo catalog has no title only UPERTIS lends');
+  return { clusterId: Number(row.id), title: row.title };
+}
+
+const state = (page: Page) => page.getByTestId('ill-state').textContent();
+
+describe('interlibrary loan in the browser', () => {
+  it('a loan from the request form through shipping, receipt and return; a refused action shows why; the pick slip prints', async () => {
+    const { title } = await titleOnlyUpertisHolds();
+    const word = title.split(/\s+/).find((w) => w.length >= 4) ?? title;
+
+    const bh = await as('pustakawan.bunghatta');
+    await bh.page.goto(`${base}/ill`);
+    await bh.page.getByRole('link', { name: 'Permintaan baru' }).click();
+    await bh.page.getByLabel('Cari anggota perpustakaan Anda').fill('Fadli');
+    await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Cari' }).click();
+    await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Pilih' }).first().click();
+    await expect.poll(() => bh.page.getByTestId('ill-eligibility').textContent()).toContain('Boleh mengajukan');
+    await bh.page.getByLabel('Cari judul di katalog induk').fill(word);
+    await bh.page.getByTestId('title-picker').getByRole('button', { name: 'Cari' }).click();
+    await bh.page
+      .getByTestId('title-picker')
+      .locator('li', { hasText: title })
+      .first()
+      .getByRole('button', { name: 'Pilih' })
+      .click();
+    // the proposed rota, with the lender and its reasons, before anything is sent
+    await expect.poll(() => bh.page.getByTestId('rota-editor').textContent()).toContain('Perintis');
+    await bh.page.getByLabel('Catatan').fill('untuk skripsi');
+    await bh.page.getByRole('button', { name: 'Simpan dan kirim' }).click();
+    await expect.poll(() => state(bh.page)).toBe('Terkirim ke pemberi pinjaman');
+    expect(await bh.page.getByTestId('ill-rota').textContent()).toContain('sedang ditanya');
+    const requestUrl = bh.page.url();
+    expect(requestUrl).toMatch(/\/ill\/requests\/\d+$/);
+
+    // the lender sees it in its incoming queue
+    const swl = await as('pustakawan.upertis');
+    await swl.page.goto(`${base}/ill/incoming`);
+    await expect.poll(() => swl.page.getByTestId('tab-incoming').textContent()).toMatch(/\d+ aktif/);
+    const queue = swl.page.getByTestId('queue-incoming');
+    await queue.getByRole('link', { name: title }).first().click();
+    await expect.poll(() => state(swl.page)).toBe('Permintaan diterima');
+
+    // the pick slip, printed: the page's chrome is hidden in print
+    await swl.page.getByRole('link', { name: 'Slip pengambilan' }).click();
+    await expect.poll(() => swl.page.getByTestId('pick-slip').textContent()).toContain(title);
+    expect(await swl.page.getByTestId('pick-slip').textContent()).toContain('Bung Hatta');
+    await swl.page.evaluate(() => {
+      (window as unknown as { printed: number }).printed = 0;
+      window.print = () => {
+        (window as unknown as { printed: number }).printed++;
+      };
+    });
+    await swl.page.getByRole('button', { name: 'Cetak' }).click();
+    expect(await swl.page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    await swl.page.emulateMedia({ media: 'print' });
+    expect(await swl.page.locator('header.top').isVisible()).toBe(false);
+    expect(await swl.page.getByRole('button', { name: 'Cetak' }).isVisible()).toBe(false);
+    expect(await swl.page.getByTestId('pick-slip').isVisible()).toBe(true);
+    await swl.page.emulateMedia({ media: 'screen' });
+    await swl.page.goBack();
+
+    // the lender ships with a due date
+    const due = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+    await swl.page.getByLabel('Tanggal jatuh tempo').fill(due);
+    await swl.page.getByRole('button', { name: 'Kirim barang', exact: true }).click();
+    await expect.poll(() => state(swl.page)).toBe('Dipinjamkan');
+    expect(await swl.page.getByTestId('ill-due').textContent()).toBe(due);
+
+    // the borrower's page still offers cancel; the server refuses it now, in Indonesian
+    await bh.page.getByRole('button', { name: 'Batalkan permintaan', exact: true }).click();
+    await expect
+      .poll(() => bh.page.getByTestId('ill-actions').getByRole('alert').textContent())
+      .toContain('tidak dapat dibatalkan setelah buku dikirim');
+    await expect.poll(() => state(bh.page)).toBe('Dikirim');
+    await bh.page.getByRole('button', { name: 'Tandai diterima', exact: true }).click();
+    await expect.poll(() => state(bh.page)).toBe('Diterima');
+    expect(await bh.page.getByTestId('ill-due').textContent()).toBe(due);
+    await bh.page.getByRole('button', { name: 'Kirim kembali', exact: true }).click();
+    await expect.poll(() => state(bh.page)).toBe('Dikirim kembali');
+
+    // the lender checks it in; both timelines tell the story with who did what
+    await swl.page.reload();
+    await expect.poll(() => state(swl.page)).toBe('Dalam perjalanan kembali');
+    await swl.page.getByRole('button', { name: 'Terima kembali (check-in)' }).click();
+    await expect.poll(() => state(swl.page)).toBe('Peminjaman selesai');
+    await bh.page.reload();
+    await expect.poll(() => state(bh.page)).toBe('Selesai');
+    const timeline = await bh.page.getByTestId('ill-timeline').textContent();
+    expect(timeline).toContain('receive');
+    expect(timeline).toContain('Nurul Aini');
+
+    // the outgoing queue lists it as closed; the English toggle works on the workspace
+    await bh.page.goto(`${base}/ill?status=closed`);
+    await expect.poll(() => bh.page.getByTestId('queue-outgoing').textContent()).toContain(title);
+    await bh.page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => bh.page.getByTestId('tab-outgoing').textContent()).toContain('Outgoing requests');
+    expect(await bh.page.getByTestId('queue-outgoing').textContent()).toContain('Completed');
+    await bh.page.getByRole('button', { name: 'ID', exact: true }).click();
+    await bh.context.close();
+    await swl.context.close();
+  });
+
+  it('a patron asks from a record page, sees it under my requests and cancels it', async () => {
+    const { clusterId, title } = await titleOnlyUpertisHolds();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/portal/login`);
+    await page.getByLabel('Perpustakaan Anda').selectOption('BUNGHATTA');
+    await page.getByLabel('No. anggota').fill('BH-2024-0001');
+    await page.getByLabel('Kata sandi').fill('anggota-demo-2026');
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await expect.poll(() => page.url()).toMatch(/\/portal$/);
+
+    await page.goto(`${base}/catalog/${clusterId}`);
+    const ask = page.getByTestId('ill-ask');
+    await ask.getByRole('button', { name: 'Minta pinjam antarperpustakaan' }).click();
+    await ask.getByLabel('Catatan').fill('untuk tugas akhir');
+    await ask.getByRole('button', { name: 'Minta pinjam antarperpustakaan' }).click();
+    await expect.poll(() => ask.getByRole('status').textContent()).toContain('Permintaan Anda dikirim');
+
+    await ask.getByRole('link', { name: 'Lihat permintaan saya' }).click();
+    const mine = page.getByTestId('my-requests');
+    const row = mine.locator('tr', { hasText: title });
+    await expect.poll(() => row.getByTestId('my-request-state').textContent()).toBe('Siap dikirim');
+    await row.getByRole('button', { name: 'Batalkan' }).click();
+    await expect.poll(() => row.getByTestId('my-request-state').textContent()).toBe('Dibatalkan');
+    expect(await row.getByRole('button', { name: 'Batalkan' }).count()).toBe(0);
+    // the portal tab leads there too
+    await page.goto(`${base}/portal`);
+    await page.getByRole('link', { name: 'Permintaan saya' }).click();
+    await expect.poll(() => page.getByTestId('my-requests').textContent()).toContain(title);
+    await context.close();
+  });
+});
