@@ -1,32 +1,13 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimpul, type TestSimpul } from '../test/support.ts';
-import { launchBrowser } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { startBrowserSimpul } from './harness.ts';
 
-let s: TestSimpul;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
-    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
-  }
-  s = await startTestSimpul({ demoCatalog: true });
-  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const h = startBrowserSimpul({ demoCatalog: true });
 
 describe('public union catalog', () => {
   it('finds a title by its old spelling, narrows by facet, and shows holding libraries with availability', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/catalog`);
+    const page = await h.browser.newPage();
+    await page.goto(`${h.base}/catalog`);
     await page.getByRole('searchbox').fill('sukarno penyambung lidah rakyat');
     await page.getByRole('button', { name: 'Cari', exact: true }).click();
     await expect.poll(() => page.locator('ol.hitlist > li').count()).toBe(1);
@@ -55,8 +36,8 @@ describe('public union catalog', () => {
 
 describe('staff catalogue work', () => {
   it('uploads a MARC file, watches it finish, and reads its report', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/login`);
+    const page = await h.browser.newPage();
+    await page.goto(`${h.base}/login`);
     await page.getByLabel('Nama pengguna').fill('pustakawan.bunghatta');
     await page.getByLabel('Kata sandi').fill('simpul-demo-2026');
     await page.getByRole('button', { name: 'Masuk', exact: true }).click();
@@ -68,14 +49,14 @@ describe('staff catalogue work', () => {
     const batch = page.getByTestId('batch');
     // The server's job runner is not started in tests: run the queued import now.
     await expect
-      .poll(async () => (await s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
+      .poll(async () => (await h.s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
       .toContain('selesai');
     expect(Number(await batch.locator('[data-count=rejected]').textContent())).toBeGreaterThan(0);
     await expect.poll(() => page.getByText('Cantuman yang ditolak').isVisible()).toBe(true);
     expect(await page.locator('table.list code').first().textContent()).toMatch(/^byte \d+$/);
 
     // Correct the matcher: split her library's record off a title, then merge it back.
-    await page.goto(`${base}/catalog?q=${encodeURIComponent('kapal van der wijck')}`);
+    await page.goto(`${h.base}/catalog?q=${encodeURIComponent('kapal van der wijck')}`);
     await page.getByRole('link', { name: 'Tenggelamnya Kapal Van der Wijck' }).click();
     await expect.poll(() => page.getByText('Cantuman sumber (5)').count()).toBe(1);
     const original = page.url().split('/').pop() as string;
@@ -85,9 +66,9 @@ describe('staff catalogue work', () => {
       .click();
     await expect.poll(() => page.getByText('Cantuman sumber (1)').count()).toBe(1);
     expect(new URL(page.url()).pathname).not.toBe(`/catalog/${original}`);
-    await page.goto(`${base}/catalog/${original}`);
+    await page.goto(`${h.base}/catalog/${original}`);
     await expect.poll(() => page.getByText('Cantuman sumber (4)').count()).toBe(1);
-    const split = (await s.anonymous.get('/api/v1/catalog/search?q=wijck')).body.hits.find(
+    const split = (await h.s.anonymous.get('/api/v1/catalog/search?q=wijck')).body.hits.find(
       (h: { clusterId: number }) => String(h.clusterId) !== original,
     );
     await page.getByLabel(/Gabungkan judul lain/).fill(String(split.clusterId));

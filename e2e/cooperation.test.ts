@@ -1,41 +1,13 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { addDays, todayIso } from '../src/programs/dates.ts';
 import { makeTitle } from '../test/programs-support.ts';
-import { startTestSimpul, type TestSimpul } from '../test/support.ts';
-import { launchBrowser } from './browser.ts';
+import { startBrowserSimpul } from './harness.ts';
 
-let s: TestSimpul;
-let browser: Browser;
-let base: string;
+const h = startBrowserSimpul();
 const today = todayIso();
 
-beforeAll(async () => {
-  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
-    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
-  }
-  s = await startTestSimpul();
-  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
-
-async function login(username: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/Nama pengguna|Username/).fill(username);
-  await page.getByLabel(/Kata sandi|Password/).fill('simpul-demo-2026');
-  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
-  await expect.poll(() => page.getByRole('button', { name: 'Keluar' }).count()).toBe(1);
-  return page;
-}
+const login = (username: string): Promise<Page> => h.pageAs(username);
 
 describe('cooperation programs in the browser', () => {
   it('runs a purchase round: open, propose, approve within budget, order, receive', async () => {
@@ -89,15 +61,15 @@ describe('cooperation programs in the browser', () => {
     await expect.poll(() => member.getByTestId('copy-1').textContent()).toContain('SWL-ACQ-0001');
 
     // the copy is in the union catalog under Sawahlunto
-    const search = await s.anonymous.get('/api/v1/catalog/search?q=Kamus%20Bahasa%20Minang%20Kabau');
+    const search = await h.s.anonymous.get('/api/v1/catalog/search?q=Kamus%20Bahasa%20Minang%20Kabau');
     expect(search.body.hits[0].holdings[0]).toMatchObject({ libraryCode: 'SAWAHLUNTO', copies: 1 });
   });
 
   it('plans a mobile library stop, loads books and records a visit with loans due at the next visit', async () => {
     const codes: string[] = [];
     for (const title of ['Si Kancil (e2e)', 'Malin Kundang (e2e)']) {
-      const [id] = await makeTitle(s, 'PAYAKUMBUH', { title });
-      const row = await s.ctx.database.db
+      const [id] = await makeTitle(h.s, 'PAYAKUMBUH', { title });
+      const row = await h.s.ctx.database.db
         .selectFrom('items')
         .select('barcode')
         .where('id', '=', id as number)
@@ -105,7 +77,7 @@ describe('cooperation programs in the browser', () => {
       codes.push(row.barcode as string);
     }
     const page = await login('pustakawan.payakumbuh');
-    await page.goto(`${base}/programs/mobile`);
+    await page.goto(`${h.base}/programs/mobile`);
     await page.getByLabel('Nama rute').fill('Pusling Nagari (e2e)');
     await page.getByLabel('Kendaraan').fill('Mitsubishi L300 BA 9 PK');
     await page.getByRole('button', { name: 'Buat rute' }).click();
@@ -138,7 +110,7 @@ describe('cooperation programs in the browser', () => {
 
   it('records a workshop, its participants and prints a certificate; the calendar shows it', async () => {
     const page = await login('pustakawan.bunghatta');
-    await page.goto(`${base}/programs/trainings`);
+    await page.goto(`${h.base}/programs/trainings`);
     await page.getByLabel('Jenis kegiatan').selectOption('workshop');
     await page.getByLabel('Judul kegiatan').fill('Lokakarya Pelestarian Naskah Kuno (e2e)');
     await page.getByLabel('Tempat').fill('Bukittinggi');
@@ -156,9 +128,9 @@ describe('cooperation programs in the browser', () => {
     await expect.poll(() => page.getByTestId('cert-name').textContent()).toBe('Fitri Handayani');
     expect(await page.getByText('Lokakarya: Lokakarya Pelestarian Naskah Kuno (e2e)').isVisible()).toBe(true);
 
-    await page.goto(`${base}/programs/calendar?month=${addDays(today, -1).slice(0, 7)}`);
+    await page.goto(`${h.base}/programs/calendar?month=${addDays(today, -1).slice(0, 7)}`);
     await expect.poll(() => page.getByTestId('calendar').textContent()).toContain('Lokakarya Pelestarian Naskah Kuno');
-    await page.goto(`${base}/programs/figures`);
+    await page.goto(`${h.base}/programs/figures`);
     await expect.poll(() => page.getByTestId('coop-figures').textContent()).toContain('Perpustakaan');
   });
 });

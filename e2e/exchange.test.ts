@@ -1,39 +1,14 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeTitle } from '../test/programs-support.ts';
-import { startTestSimpul, type TestSimpul } from '../test/support.ts';
-import { launchBrowser } from './browser.ts';
+import { startBrowserSimpul } from './harness.ts';
 
-let s: TestSimpul;
-let browser: Browser;
-let base: string;
+const h = startBrowserSimpul();
 
-beforeAll(async () => {
-  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
-    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
-  }
-  s = await startTestSimpul();
-  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
-
-async function login(page: Page, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/Nama pengguna|Username/).fill(username);
-  await page.getByLabel(/Kata sandi|Password/).fill('simpul-demo-2026');
-  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
-  await expect.poll(() => page.getByRole('button', { name: 'Keluar' }).count()).toBe(1);
-}
+const login = (page: Page, username: string) => h.signIn(page, username);
 
 async function as(username: string) {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   const page = await context.newPage();
   await login(page, username);
   return { context, page };
@@ -42,14 +17,14 @@ async function as(username: string) {
 describe('exchange and redistribution in the browser', () => {
   it('offers a publication, a partner requests it, it is agreed, shipped and received; the ledger shows it', async () => {
     const sw = await as('pustakawan.sawahlunto');
-    await sw.page.goto(`${base}/programs/exchange`);
+    await sw.page.goto(`${h.base}/programs/exchange`);
     await sw.page.getByLabel('Judul terbitan').fill('Buletin Arsip Ombilin 2026');
     await sw.page.getByLabel('Eksemplar tersedia').fill('4');
     await sw.page.getByRole('button', { name: 'Simpan' }).click();
     await expect.poll(() => sw.page.getByTestId('exchange-offers').textContent()).toContain('Buletin Arsip Ombilin');
 
     const bh = await as('pustakawan.bunghatta');
-    await bh.page.goto(`${base}/programs/exchange`);
+    await bh.page.goto(`${h.base}/programs/exchange`);
     await bh.page.getByLabel('Cari').fill('ombilin');
     await bh.page.getByRole('button', { name: 'Cari' }).click();
     const row = bh.page.getByTestId('exchange-offers').locator('tbody tr', { hasText: 'Buletin Arsip Ombilin' });
@@ -60,7 +35,7 @@ describe('exchange and redistribution in the browser', () => {
     const requests = bh.page.getByTestId('exchange-requests');
     await expect.poll(() => requests.textContent()).toContain('Diminta');
 
-    await sw.page.goto(`${base}/programs/exchange?direction=incoming&status=requested`);
+    await sw.page.goto(`${h.base}/programs/exchange?direction=incoming&status=requested`);
     await sw.page.getByTestId('exchange-requests').getByRole('link', { name: 'Buletin Arsip Ombilin 2026' }).click();
     await sw.page.getByRole('button', { name: 'Setujui' }).click();
     await expect.poll(() => sw.page.getByTestId('request-status').textContent()).toBe('Disetujui');
@@ -73,7 +48,7 @@ describe('exchange and redistribution in the browser', () => {
     await bh.page.getByRole('button', { name: 'Terima' }).click();
     await expect.poll(() => bh.page.getByTestId('request-status').textContent()).toBe('Diterima');
 
-    await bh.page.goto(`${base}/programs/exchange/ledger`);
+    await bh.page.goto(`${h.base}/programs/exchange/ledger`);
     const line = bh.page.getByTestId('ledger-SAWAHLUNTO');
     await expect.poll(() => line.count()).toBe(1);
     // the demo's yearly report and this bulletin: two titles received, none sent, at 1:1
@@ -84,21 +59,21 @@ describe('exchange and redistribution in the browser', () => {
       .poll(() => bh.page.getByTestId('ledger-entries').textContent())
       .toContain('Buletin Arsip Ombilin 2026');
     // the figures page carries the exchange per partner
-    await bh.page.goto(`${base}/programs/figures`);
+    await bh.page.goto(`${h.base}/programs/figures`);
     await expect.poll(() => bh.page.getByTestId('ledger').textContent()).toContain('Sawahlunto');
     await sw.context.close();
     await bh.context.close();
   });
 
   it('lists a duplicate, a library without the title claims it, it is allocated, shipped and received into its holdings', async () => {
-    const [itemId] = await makeTitle(s, 'BUNGHATTA', { title: 'Rumah Gadang: Arsitektur Minangkabau', copies: 2 });
-    const it = await s.ctx.database.db
+    const [itemId] = await makeTitle(h.s, 'BUNGHATTA', { title: 'Rumah Gadang: Arsitektur Minangkabau', copies: 2 });
+    const it = await h.s.ctx.database.db
       .selectFrom('items')
       .select('barcode')
       .where('id', '=', itemId as number)
       .executeTakeFirstOrThrow();
     const bh = await as('pustakawan.bunghatta');
-    await bh.page.goto(`${base}/programs/redistribution`);
+    await bh.page.goto(`${h.base}/programs/redistribution`);
     await bh.page.getByLabel('Judul daftar').fill('Koleksi ganda uji peramban');
     await bh.page.getByLabel('Aturan alokasi').selectOption('no_copy_first');
     await bh.page.getByRole('button', { name: 'Buat daftar' }).click();
@@ -111,7 +86,7 @@ describe('exchange and redistribution in the browser', () => {
     const url = bh.page.url();
 
     const pyk = await as('pustakawan.payakumbuh');
-    await pyk.page.goto(`${base}/programs/redistribution?newForMe=true`);
+    await pyk.page.goto(`${h.base}/programs/redistribution?newForMe=true`);
     await pyk.page.getByRole('link', { name: 'Koleksi ganda uji peramban' }).click();
     const lines = pyk.page.getByTestId('lines');
     await expect.poll(() => lines.textContent()).toContain('Belum dimiliki');
@@ -124,12 +99,12 @@ describe('exchange and redistribution in the browser', () => {
     await bh.page.getByTestId('lines').getByRole('button', { name: 'Kirim' }).click();
     await expect.poll(() => bh.page.getByTestId('lines').textContent()).toContain('Dikirim');
 
-    await pyk.page.goto(`${base}/programs/redistribution`);
+    await pyk.page.goto(`${h.base}/programs/redistribution`);
     const claims = pyk.page.getByTestId('claims');
     await expect.poll(() => claims.textContent()).toContain('Rumah Gadang');
     await claims.getByRole('button', { name: 'Terima' }).click();
     await expect.poll(() => claims.textContent()).toContain('Diterima');
-    const moved = await s.ctx.database.db
+    const moved = await h.s.ctx.database.db
       .selectFrom('items as i')
       .innerJoin('libraries as l', 'l.id', 'i.library_id')
       .select(['l.code', 'i.status'])

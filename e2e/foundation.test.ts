@@ -1,40 +1,17 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimpul, type TestSimpul } from '../test/support.ts';
-import { launchBrowser } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startBrowserSimpul } from './harness.ts';
 
-let s: TestSimpul;
-let browser: Browser;
-let base: string;
+const h = startBrowserSimpul();
 
-beforeAll(async () => {
-  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
-    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
-  }
-  s = await startTestSimpul();
-  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
-
-async function login(page: Page, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/Nama pengguna|Username/).fill(username);
-  await page.getByLabel(/Kata sandi|Password/).fill('simpul-demo-2026');
-  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
-}
+const login = (page: Page, username: string) => h.signIn(page, username);
 
 describe('staff web UI', () => {
   it('signs in, switches language, opens a library and a patron with the eligibility answer', async () => {
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
-    await page.goto(base);
+    await page.goto(h.base);
     await expect.poll(() => page.locator('h1').textContent()).toContain('Selamat datang');
 
     await login(page, 'pustakawan.bunghatta');
@@ -76,11 +53,11 @@ describe('staff web UI', () => {
   });
 
   it('lets a library administrator edit her library and shows field errors in her language', async () => {
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
     await login(page, 'admin.sawahlunto');
     await expect.poll(() => page.locator('h1').textContent()).toContain('Anggota');
-    await page.goto(`${base}/libraries/SAWAHLUNTO`);
+    await page.goto(`${h.base}/libraries/SAWAHLUNTO`);
     await page.getByRole('button', { name: 'Ubah' }).click();
     await page.locator('input[name=email]').fill('bukan-surel');
     await page.getByRole('button', { name: 'Simpan' }).click();
@@ -94,7 +71,7 @@ describe('staff web UI', () => {
   });
 
   it('registers a patron from the patron list', async () => {
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
     await login(page, 'pustakawan.payakumbuh');
     await expect.poll(() => page.locator('h1').textContent()).toContain('Anggota');
@@ -110,17 +87,17 @@ describe('staff web UI', () => {
   });
 
   it('fits a phone-sized screen without sideways scrolling', async () => {
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+    const context = await h.browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
     const page = await context.newPage();
     await login(page, 'pustakawan.bunghatta');
     await expect.poll(() => page.locator('h1').textContent()).toContain('Anggota');
     for (const url of ['/patrons', '/libraries', '/libraries/BUNGHATTA']) {
-      await page.goto(`${base}${url}`);
+      await page.goto(`${h.base}${url}`);
       await page.waitForSelector('h1');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, url).toBeLessThanOrEqual(0);
     }
-    await page.screenshot({ path: path.join(s.dataDir, 'phone.png') });
+    await page.screenshot({ path: path.join(h.s.dataDir, 'phone.png') });
     await context.close();
   });
 });

@@ -1,48 +1,23 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
-import { startTestSimpul, type TestSimpul } from '../test/support.ts';
-import { launchBrowser } from './browser.ts';
+import { startBrowserSimpul } from './harness.ts';
 
-let s: TestSimpul;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
-    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
-  }
-  s = await startTestSimpul();
-  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const h = startBrowserSimpul();
 
 async function patronSignIn(page: Page, library: string, memberNumber: string, password = DEMO_PATRON_PASSWORD) {
-  await page.goto(`${base}/portal/login`);
+  await page.goto(`${h.base}/portal/login`);
   await page.getByLabel('Perpustakaan Anda').selectOption(library);
   await page.getByLabel('No. anggota').fill(memberNumber);
   await page.getByLabel('Kata sandi').fill(password);
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
 }
 
-async function staffSignIn(page: Page, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/Nama pengguna|Username/).fill(username);
-  await page.getByLabel(/Kata sandi|Password/).fill('simpul-demo-2026');
-  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
-  await expect.poll(() => page.getByRole('button', { name: 'Keluar' }).count()).toBe(1);
-}
+const staffSignIn = (page: Page, username: string) => h.signIn(page, username);
 
 describe('patron portal in the browser', () => {
   it('refuses a wrong password in Indonesian, then signs in and shows account, eligibility and cards', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await h.browser.newContext()).newPage();
     await patronSignIn(page, 'UPERTIS', 'UPI-2201001', 'bukan-sandinya');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/salah|tidak/i);
     expect(page.url()).toContain('/portal/login');
@@ -58,7 +33,7 @@ describe('patron portal in the browser', () => {
   });
 
   it('a cardholder announces a visit, the partner desk sees it, the cardholder cancels it', async () => {
-    const patron = await (await browser.newContext()).newPage();
+    const patron = await (await h.browser.newContext()).newPage();
     await patronSignIn(patron, 'UPERTIS', 'UPI-2201001');
     const heading = patron.getByRole('heading', { level: 1 });
     await expect.poll(() => heading.textContent()).toContain('Akun saya');
@@ -79,9 +54,9 @@ describe('patron portal in the browser', () => {
     const mine = patron.getByTestId('my-visit').filter({ hasText: 'Bahan skripsi sejarah Minangkabau' });
     await expect.poll(() => mine.count()).toBe(1);
 
-    const desk = await (await browser.newContext()).newPage();
+    const desk = await (await h.browser.newContext()).newPage();
     await staffSignIn(desk, 'pustakawan.uinmy');
-    await desk.goto(`${base}/programs/desk`);
+    await desk.goto(`${h.base}/programs/desk`);
     const announced = desk.getByTestId('announced-visit').filter({ hasText: 'Bahan skripsi sejarah Minangkabau' });
     await expect.poll(() => announced.count()).toBe(1);
     expect(await announced.textContent()).toContain(holder);
@@ -93,7 +68,7 @@ describe('patron portal in the browser', () => {
   });
 
   it('signing in as staff in the same browser ends the patron session on the page too', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await h.browser.newContext()).newPage();
     await patronSignIn(page, 'BUNGHATTA', 'BH-2024-0001');
     await expect.poll(() => page.locator('header').getByRole('link', { name: 'Akun saya' }).count()).toBe(1);
     await staffSignIn(page, 'pustakawan.bunghatta');
@@ -101,12 +76,12 @@ describe('patron portal in the browser', () => {
     // neither the staff member nor the (server-side ended) patron is shown as signed in
     await expect.poll(() => page.locator('header').getByRole('link', { name: 'Portal anggota' }).count()).toBe(1);
     expect(await page.locator('header').getByRole('link', { name: 'Akun saya' }).count()).toBe(0);
-    await page.goto(`${base}/portal`);
+    await page.goto(`${h.base}/portal`);
     await expect.poll(() => page.url()).toContain('/portal/login');
   });
 
   it('shows the portal in English', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await h.browser.newContext()).newPage();
     await patronSignIn(page, 'UINMY', 'UIN-2301045');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Akun saya');
     await page.getByRole('button', { name: 'EN' }).click();

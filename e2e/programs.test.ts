@@ -1,40 +1,15 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeTitle } from '../test/programs-support.ts';
-import { startTestSimpul, type TestSimpul } from '../test/support.ts';
-import { launchBrowser } from './browser.ts';
+import { startBrowserSimpul } from './harness.ts';
 
-let s: TestSimpul;
-let browser: Browser;
-let base: string;
+const h = startBrowserSimpul();
 
-beforeAll(async () => {
-  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
-    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
-  }
-  s = await startTestSimpul();
-  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
-
-async function login(page: Page, username: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/Nama pengguna|Username/).fill(username);
-  await page.getByLabel(/Kata sandi|Password/).fill('simpul-demo-2026');
-  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
-  await expect.poll(() => page.getByRole('button', { name: 'Keluar' }).count()).toBe(1);
-}
+const login = (page: Page, username: string) => h.signIn(page, username);
 
 describe('partnership programs in the browser', () => {
   it('registers an agreement and puts it into force', async () => {
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
     await login(page, 'admin.bunghatta');
     await page.getByRole('link', { name: 'Kemitraan' }).click();
@@ -66,10 +41,10 @@ describe('partnership programs in the browser', () => {
   });
 
   it('issues a card, prints it, and checks visitors in at the desk on a phone', async () => {
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
     await login(page, 'pustakawan.uinmy');
-    await page.goto(`${base}/programs/cards`);
+    await page.goto(`${h.base}/programs/cards`);
     await expect.poll(() => page.getByLabel('Perjanjian').locator('option').count()).toBeGreaterThan(0);
     await page.getByLabel('No. anggota').fill('UIN-2301045');
     await page.getByRole('button', { name: 'Terbitkan kartu' }).click();
@@ -87,10 +62,10 @@ describe('partnership programs in the browser', () => {
     expect(Math.round(box?.width ?? 0)).toBeLessThanOrEqual(325);
     await context.close();
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const phone = await h.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
     const desk = await phone.newPage();
     await login(desk, 'pustakawan.upertis');
-    await desk.goto(`${base}/programs/desk`);
+    await desk.goto(`${h.base}/programs/desk`);
     const input = desk.getByLabel('Nomor kartu');
     await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
     // a scanner types the number and presses Enter
@@ -121,13 +96,13 @@ describe('partnership programs in the browser', () => {
 
   it('sends a deposit set with its packing list and rotates it', async () => {
     for (let i = 1; i <= 3; i++) {
-      await makeTitle(s, 'BUNGHATTA', { title: `Dongeng Si Kancil ${i}`, subjects: ['Dongeng anak'], ddc: '398.2' });
-      await makeTitle(s, 'BUNGHATTA', { title: `Sains untuk Anak ${i}`, subjects: ['Sains'], ddc: '500' });
+      await makeTitle(h.s, 'BUNGHATTA', { title: `Dongeng Si Kancil ${i}`, subjects: ['Dongeng anak'], ddc: '398.2' });
+      await makeTitle(h.s, 'BUNGHATTA', { title: `Sains untuk Anak ${i}`, subjects: ['Sains'], ddc: '500' });
     }
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
     await login(page, 'pustakawan.bunghatta');
-    await page.goto(`${base}/programs/deposits`);
+    await page.goto(`${h.base}/programs/deposits`);
     await page.getByRole('link', { name: /Perpustakaan SD Negeri 01 Bukittinggi/ }).click();
     await expect.poll(() => page.getByText('Belum ada set di sekolah.').count()).toBe(1);
     await page.getByLabel('Subjek').fill('dongeng');
