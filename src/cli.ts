@@ -150,12 +150,18 @@ user
 
 program
   .command('import')
-  .description('import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV) for a library')
+  .description(
+    'import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, a spreadsheet through a saved mapping) for a library',
+  )
   .argument('<file>')
   .requiredOption('--library <code>', 'library code, e.g. BUNGHATTA')
   .option('--format <format>', `one of ${FORMAT_NAMES.join(', ')} (default: detected)`)
+  .option(
+    '--mapping <name>',
+    'a saved column mapping of the library (name or id): read the file as a spreadsheet through it',
+  )
   .option('--json', 'print the batch report as JSON instead of a progress bar')
-  .action(async (file: string, opts: { library: string; format?: string; json?: boolean }) => {
+  .action(async (file: string, opts: { library: string; format?: string; mapping?: string; json?: boolean }) => {
     const format = opts.format as FormatName | undefined;
     if (format && !FORMAT_NAMES.includes(format))
       throw new InvalidArgumentError(`format must be one of ${FORMAT_NAMES.join(', ')}`);
@@ -163,7 +169,11 @@ program
     try {
       await migrate(db);
       const actor = systemActor('cli');
-      const batch = await createFileBatch(db.db, actor, opts.library, { filename: file, format });
+      const batch = await createFileBatch(db.db, actor, opts.library, {
+        filename: file,
+        format,
+        mapping: opts.mapping,
+      });
       const bar = progress(!opts.json);
       const { statSync } = await import('node:fs');
       const size = statSync(file).size;

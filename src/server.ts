@@ -1,5 +1,6 @@
 import { catalogImportRoutes, catalogSourceRoutes } from './catalog/import-routes.ts';
 import { registerCatalogJobs } from './catalog/jobs.ts';
+import { catalogMappingRoutes } from './catalog/mapping-routes.ts';
 import { catalogMatcher } from './catalog/match.ts';
 import { catalogProtocolRoutes } from './catalog/protocol-routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
@@ -30,6 +31,7 @@ export const apiModules = [
   catalogRoutes,
   catalogImportRoutes,
   catalogSourceRoutes,
+  catalogMappingRoutes,
   programsRoutes,
   patronPortalRoutes,
   programsPortalRoutes,

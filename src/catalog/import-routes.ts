@@ -65,6 +65,14 @@ export async function catalogImportRoutes(app: App): Promise<void> {
         querystring: Type.Object({
           filename: Type.String({ minLength: 1, maxLength: 300 }),
           format: Type.Optional(Type.Union(FORMAT_NAMES.map((f) => Type.Literal(f)))),
+          mapping: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 100,
+              description:
+                'a saved column mapping of the library (id or name): the file is a spreadsheet read through it',
+            }),
+          ),
         }),
         response: { 202: BatchSchema, ...errors },
       },
@@ -81,6 +89,7 @@ export async function catalogImportRoutes(app: App): Promise<void> {
       const batch = await createFileBatch(db, actor, req.params.ref, {
         filename: req.query.filename,
         format: req.query.format,
+        mapping: req.query.mapping,
       });
       const file = path.join(uploadDir(config.dataDir), `batch-${batch.id}.upload`);
       let size = 0;

@@ -5,9 +5,11 @@ import { getLibrary } from '../directory/libraries.ts';
 import { type Actor, assertActFor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import type { Db } from '../platform/db.ts';
-import { Conflict, NotFound } from '../platform/errors.ts';
+import { Conflict, Invalid, NotFound } from '../platform/errors.ts';
 import { type Page, type PageParams, pageOf } from '../platform/paging.ts';
+import { type MappingSpec, toSpreadsheetMapping } from './formats/column-mapping.ts';
 import { type BatchCounts, ingestStream, type Matcher } from './ingest.ts';
+import { resolveMapping, specOf } from './mappings.ts';
 import { type FormatName, parseFile } from './parse.ts';
 
 export interface Batch {
@@ -138,10 +140,26 @@ export async function createFileBatch(
   db: Db,
   actor: Actor,
   libraryRef: string,
-  input: { filename: string; format?: FormatName | undefined },
+  input: { filename: string; format?: FormatName | undefined; mapping?: string | undefined },
 ): Promise<Batch> {
   const lib = await getLibrary(db, libraryRef);
   assertActFor(actor, { id: lib.id, network_id: lib.networkId });
+  if (input.mapping && input.format && input.format !== 'csv') {
+    const m = {
+      id: 'Berkas yang dibaca dengan pemetaan kolom adalah CSV/lembar kerja (format csv)',
+      en: 'A file read through a column mapping is a spreadsheet (format csv)',
+    };
+    throw new Invalid([{ field: 'format', message: m }], m);
+  }
+  if (input.format === 'csv' && !input.mapping) {
+    const m = {
+      id: 'Format csv memerlukan pemetaan kolom tersimpan (mapping=nama atau nomor)',
+      en: 'Format csv needs a saved column mapping (mapping=name or id)',
+    };
+    throw new Invalid([{ field: 'mapping', message: m }], m);
+  }
+  const mapping = input.mapping ? await resolveMapping(db, actor, libraryRef, input.mapping) : undefined;
+  const format = mapping ? 'csv' : input.format;
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('import_batches')
@@ -149,8 +167,10 @@ export async function createFileBatch(
         library_id: lib.id,
         kind: 'file',
         filename: input.filename.slice(0, 300),
-        format: input.format ?? null,
+        format: format ?? null,
         created_by: actor.userId,
+        mapping_id: mapping?.id ?? null,
+        mapping: mapping ? JSON.stringify({ name: mapping.name, ...specOf(mapping) }) : null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -159,7 +179,11 @@ export async function createFileBatch(
       entity: 'import_batch',
       entityId: row.id,
       libraryId: lib.id,
-      after: { filename: input.filename, format: input.format ?? 'auto' },
+      after: {
+        filename: input.filename,
+        format: format ?? 'auto',
+        ...(mapping ? { mapping: { id: mapping.id, name: mapping.name } } : {}),
+      },
     });
     return row.id;
   });
@@ -194,9 +218,15 @@ export async function runFileBatch(
     bytesRead += chunk.length;
   });
   try {
-    const parsed = parseFile(stream, (batch.format as FormatName | null) ?? undefined, async (format) => {
-      await db.updateTable('import_batches').set({ format }).where('id', '=', batchId).execute();
-    });
+    const mapping = batch.mapping ? toSpreadsheetMapping(batch.mapping as unknown as MappingSpec) : undefined;
+    const parsed = parseFile(
+      stream,
+      (batch.format as FormatName | null) ?? undefined,
+      async (format) => {
+        await db.updateTable('import_batches').set({ format }).where('id', '=', batchId).execute();
+      },
+      mapping ? { mapping } : {},
+    );
     const counts = await ingestStream(
       db,
       { batchId, libraryId: batch.library_id, sourceId: batch.source_id },

@@ -41,6 +41,24 @@ export interface ImportBatchesTable {
   created_at: Timestamp;
   started_at: Date | null;
   finished_at: Date | null;
+  mapping_id: number | null;
+  mapping: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
+/** A saved spreadsheet column mapping of one library (0018). */
+export interface CatalogMappingsTable {
+  id: Generated<number>;
+  library_id: number;
+  name: string;
+  columns: JSONColumnType<Array<{ column: string; field: string }>, string, string>;
+  has_header: Generated<boolean>;
+  delimiter: ',' | ';' | 'tab' | null;
+  encoding: Generated<'auto' | 'utf-8' | 'windows-1252'>;
+  multi_value_separator: string | null;
+  default_format: Generated<string>;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface RejectedRecordsTable {
@@ -125,6 +143,7 @@ export interface CatalogTables {
   cluster_tombstones: ClusterTombstonesTable;
   catalog_sources: CatalogSourcesTable;
   import_batches: ImportBatchesTable;
+  catalog_mappings: CatalogMappingsTable;
   rejected_records: RejectedRecordsTable;
   clusters: ClustersTable & ClusterSearchColumns;
   source_records: SourceRecordsTable;

@@ -42,6 +42,11 @@ export type BibField =
   | 'physical'
   | 'notes'
   | 'barcodes'
+  /** Item columns: with barcodes they describe the row's copies (one value for all, or one per barcode). */
+  | 'location'
+  | 'status'
+  | 'itemCallNumber'
+  | 'loanable'
   | 'doi'
   | 'url'
   | 'ignore';
@@ -56,7 +61,11 @@ export interface SpreadsheetMapping {
   delimiter?: CsvDelimiter;
   /** For rows whose format column is empty or absent. */
   defaultFormat?: BibFormat;
+  /** 'auto' (the default): UTF-8, switching to Windows-1252 at the first invalid byte. */
+  encoding?: CsvEncoding;
 }
+
+export type CsvEncoding = 'auto' | 'utf-8' | 'windows-1252';
 
 /** `raw` is the row as it stood in the file (decoded text, without the line break). */
 export type CsvBibResult =
@@ -188,8 +197,11 @@ function incompleteTail(bytes: Uint8Array): number {
 export async function* decodeCsvBytes(
   input: CsvInput,
   info: { encoding: CsvFileInfo['encoding']; bom: boolean },
+  encoding: CsvEncoding = 'auto',
 ): AsyncGenerator<string> {
-  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  if (encoding === 'windows-1252') info.encoding = 'windows-1252';
+  // A file said to be UTF-8 keeps its invalid bytes as U+FFFD instead of switching.
+  const strict = new TextDecoder('utf-8', { fatal: encoding === 'auto', ignoreBOM: true });
   const cp1252 = { decode: decodeCp1252 };
   let carry: Uint8Array = new Uint8Array(0);
   let first = true;
@@ -333,8 +345,9 @@ async function* csvRows(
   input: CsvInput,
   delimiterOverride: CsvDelimiter | undefined,
   info: CsvFileInfo,
+  encoding: CsvEncoding = 'auto',
 ): AsyncGenerator<RawRow | RowError> {
-  const text = decodeCsvBytes(input, info)[Symbol.asyncIterator]();
+  const text = decodeCsvBytes(input, info, encoding)[Symbol.asyncIterator]();
   let sample = '';
   while (sample.length < SAMPLE_CHARS) {
     const n = await text.next();
@@ -473,6 +486,7 @@ export function rowToBib(cells: string[], fields: (BibField | undefined)[], mapp
   const sep = mapping.multiValueSeparator;
   const identifiers: Record<string, string[]> = {};
   const notes: string[] = [];
+  const copies: Partial<Record<'barcodes' | 'location' | 'status' | 'itemCallNumber' | 'loanable', string[]>> = {};
   fields.forEach((field, i) => {
     const v = cells[i] ?? '';
     if (!field || field === 'ignore' || v === '') return;
@@ -541,7 +555,11 @@ export function rowToBib(cells: string[], fields: (BibField | undefined)[], mapp
         notes.push(v);
         break;
       case 'barcodes':
-        for (const code of splitMulti(v, sep)) bib.items.push({ barcode: code, status: 'available', loanable: true });
+      case 'location':
+      case 'status':
+      case 'itemCallNumber':
+      case 'loanable':
+        copies[field] = [...(copies[field] ?? []), ...splitMulti(v, sep)];
         break;
       case 'doi':
       case 'url': {
@@ -552,11 +570,51 @@ export function rowToBib(cells: string[], fields: (BibField | undefined)[], mapp
     }
   });
   if (bib.title === '') return 'no title';
+  const items = rowItems(copies);
+  if (typeof items === 'string') return items;
+  bib.items = items;
   if (notes.length > 0) bib.notes = notes;
   if (Object.keys(identifiers).length > 0) bib.identifiers = identifiers;
   bib.authors = [...new Set(bib.authors)];
   bib.subjects = [...new Set(bib.subjects)];
   return bib;
+}
+
+const YES = /^(y|ya|yes|true|1|boleh|dapat dipinjam|loanable)$/i;
+const NO = /^(n|t|tidak|no|false|0|tidak boleh|tidak dipinjamkan|not loanable)$/i;
+
+/**
+ * The copies one row carries: barcodes split by the separator, and beside
+ * them location, status, call number and loanable, either one value for every
+ * copy or one per barcode. Item columns without a barcode make one copy.
+ */
+function rowItems(c: Partial<Record<'barcodes' | 'location' | 'status' | 'itemCallNumber' | 'loanable', string[]>>) {
+  const barcodes = [...new Set(c.barcodes ?? [])];
+  const n = barcodes.length || (c.location?.length || c.status?.length || c.itemCallNumber?.length ? 1 : 0);
+  const items: ItemInput[] = [];
+  for (const [name, values] of Object.entries(c)) {
+    if (name !== 'barcodes' && values.length > 1 && values.length !== n)
+      return `${values.length} values of ${name} for ${n} ${n === 1 ? 'copy' : 'copies'}`;
+  }
+  const pick = (values: string[] | undefined, i: number) => (values?.length === 1 ? values[0] : values?.[i]);
+  for (let i = 0; i < n; i++) {
+    const statusText = pick(c.status, i) ?? '';
+    const { status, loanable, note } = itemStatusFromText(statusText, '');
+    const item: ItemInput = { status, loanable };
+    const barcode = barcodes[i];
+    if (barcode) item.barcode = barcode;
+    const call = pick(c.itemCallNumber, i);
+    if (call) item.callNumber = call;
+    const location = pick(c.location, i);
+    if (location) item.location = location;
+    const loanableText = pick(c.loanable, i)?.trim();
+    if (loanableText && NO.test(loanableText)) item.loanable = false;
+    else if (loanableText && YES.test(loanableText) && status !== 'reference_only') item.loanable = true;
+    else if (loanableText && !YES.test(loanableText)) return `loanable "${loanableText}" is neither yes nor no`;
+    if (note) item.note = note.replace('SLiMS status', 'status');
+    items.push(item);
+  }
+  return items;
 }
 
 /** Bibliographic rows of a CSV file: 'slims' for a SLiMS export, or a saved spreadsheet mapping. */
@@ -570,7 +628,7 @@ export async function* readBibsCsv(
   const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
   let fields: (BibField | undefined)[] | undefined;
   let width = 0;
-  for await (const row of csvRows(input, m.delimiter, info)) {
+  for await (const row of csvRows(input, m.delimiter, info, m.encoding)) {
     if (isError(row)) {
       yield { ok: false, line: row.line, reason: row.error, ...(row.raw ? { raw: row.raw } : {}) };
       continue;
@@ -609,8 +667,20 @@ export async function* readBibsCsv(
       continue;
     }
     const bib = rowToBib(cells, fields, m);
-    if (typeof bib === 'string') yield { ok: false, line: row.line, reason: bib, raw: row.raw };
-    else yield { ok: true, bib, line: row.line, raw: row.raw };
+    if (typeof bib === 'string') {
+      yield { ok: false, line: row.line, reason: bib, raw: row.raw };
+      continue;
+    }
+    // A sheet without a record id column: the row is known by its copies (a barcode is unique in a library),
+    // so a row whose other cells were edited updates its record instead of adding a second one.
+    if (!slims && !bib.sourceId) {
+      const first = bib.items
+        .map((i) => i.barcode ?? '')
+        .filter(Boolean)
+        .sort()[0];
+      if (first) bib.sourceId = `barcode:${first}`;
+    }
+    yield { ok: true, bib, line: row.line, raw: row.raw };
   }
   if (!fields) options.onFileInfo?.({ ...info });
 }
@@ -627,12 +697,16 @@ function trimTrailingEmpty(cells: string[]): string[] {
  * SLiMS item status names (mst_item_status; English and Indonesian UI).
  * An empty status means "available" in SLiMS. Loans are not in the export.
  */
-function slimsStatus(name: string, collType: string): { status: ItemStatus; loanable: boolean; note?: string } {
+export function itemStatusFromText(
+  name: string,
+  collType: string,
+): { status: ItemStatus; loanable: boolean; note?: string } {
   const s = name.trim().toLowerCase();
   const reference = /referen|reference|tandon/.test(collType.toLowerCase());
   if (s === '' || s === 'available' || s === 'tersedia')
     return { status: reference ? 'reference_only' : 'available', loanable: !reference };
-  if (/no ?loan|tidak dipinjamkan|not for loan/.test(s)) return { status: 'reference_only', loanable: false };
+  if (/no ?loan|tidak dipinjamkan|not for loan|^referen|^reference|baca di tempat/.test(s))
+    return { status: 'reference_only', loanable: false };
   if (/missing|hilang/.test(s)) return { status: 'missing', loanable: false };
   if (/lost/.test(s)) return { status: 'lost', loanable: false };
   // ItemStatus has no "in repair"; out of circulation for now is the closest.
@@ -710,7 +784,10 @@ export async function* readSlimsItemsCsv(input: CsvInput, options: CsvReadOption
       continue;
     }
     const statusName = get('item_status_name');
-    const { status, loanable, note } = slimsStatus(SLIMS_STATUS_IDS[statusName] ?? statusName, get('coll_type_name'));
+    const { status, loanable, note } = itemStatusFromText(
+      SLIMS_STATUS_IDS[statusName] ?? statusName,
+      get('coll_type_name'),
+    );
     const item: ItemInput & { barcode: string } = { barcode, status, loanable };
     const call = get('call_number');
     if (call) item.callNumber = call;
@@ -728,4 +805,19 @@ export async function* readSlimsItemsCsv(input: CsvInput, options: CsvReadOption
     if (author) out.author = author;
     yield out;
   }
+}
+
+/** What a file looks like before any mapping: detected encoding and delimiter, and the cells of its first rows. */
+export async function readCsvHead(
+  input: CsvInput,
+  opts: { delimiter?: CsvDelimiter | undefined; encoding?: CsvEncoding | undefined; rows?: number } = {},
+): Promise<{ info: CsvFileInfo; rows: string[][] }> {
+  const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
+  const rows: string[][] = [];
+  for await (const row of csvRows(input, opts.delimiter, info, opts.encoding)) {
+    if (isError(row)) continue;
+    rows.push(trimTrailingEmpty(row.cells));
+    if (rows.length >= (opts.rows ?? 1)) break;
+  }
+  return { info, rows };
 }
