@@ -9,6 +9,11 @@
  *   npm run bench:catalog -- --n 1000000  # on request
  *   npm run bench:catalog -- --n 20000 --skip-pglite
  *   npm run bench:catalog -- --n 1000000 --skip-pglite --keep   # keeps the PostgreSQL database (name printed)
+ *   npm run bench:catalog -- --search-only --n 1000000 --skip-pglite
+ *                        # search latency only, on a corpus built in SQL from the
+ *                        # real records (bench/search-corpus.ts); the PostgreSQL
+ *                        # database simpul_bench_search_<N> is kept and reused
+ *   npm run bench:catalog -- --search-only --db simpul_bench_123  # search a kept one
  *
  * The corpus varies the real records in ../shared/data/marc: new control
  * numbers, a varied title for most records and the same title for some, so
@@ -34,6 +39,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { type Database, openPglite, openPostgres } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { Protector } from '../src/platform/protect.ts';
+import { buildSearchCorpus } from './search-corpus.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,12 +49,31 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     // keep the PostgreSQL database after the run (its name is printed), e.g. to measure search at 1M later
     keep: { type: 'boolean', default: false },
+    'search-only': { type: 'boolean', default: false },
+    db: { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
     // internal: run one target in this process and print its rows as JSON (each target gets its own process,
     // so peak memory is that target's alone: PGlite's heap is not mixed into the server's figure)
     only: { type: 'string' },
   },
 });
+if (args.help) {
+  console.log(`npm run bench:catalog -- [options]
+  --n N            records in the corpus (default 100000)
+  --skip-pglite    only the PostgreSQL server (DATABASE_URL)
+  --dir DIR        where corpus files go (default /tmp/simpul-bench)
+  --profile        where ingest time went
+  --search-only    search latency only: on PostgreSQL the database simpul_bench_search_<N>,
+                   built in SQL from the real records on first use and kept (bench/search-corpus.ts);
+                   on PGlite the same corpus in memory
+  --db NAME        with --search-only: search this kept PostgreSQL database instead
+  --rebuild        with --search-only: build simpul_bench_search_<N> again
+  --keep           full run: keep the PostgreSQL database (its name is printed)`);
+  process.exit(0);
+}
 const N = Number(args.n);
+const SEARCH_ONLY = Boolean(args['search-only']);
 const LIBRARIES = [
   'BUNGHATTA',
   'PERPUSNAS',
@@ -231,20 +256,33 @@ async function searchLatency(database: Database) {
   };
 }
 
-async function freshPostgres(url: string): Promise<{ database: Database; drop(): Promise<void> }> {
-  const name = `simpul_bench_${Date.now()}`;
+interface Target {
+  database: Database;
+  /** A kept search corpus: no ingest, no corpus to build. */
+  reused: boolean;
+  drop(): Promise<void>;
+}
+
+async function freshPostgres(url: string): Promise<Target> {
+  const name = SEARCH_ONLY ? (args.db ?? `simpul_bench_search_${N}`) : `simpul_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+  if (exists && SEARCH_ONLY && args.rebuild && !args.db) await admin.query(`drop database ${name} with (force)`);
+  const reused = exists && SEARCH_ONLY && (!args.rebuild || Boolean(args.db));
+  if (!reused) await admin.query(`create database ${name}`);
   await admin.end();
   const u = new URL(url);
   u.pathname = `/${name}`;
   const database = await openPostgres(u.toString());
+  const keep = SEARCH_ONLY || args.keep;
+  if (keep) console.error(`PostgreSQL database ${name} ${reused ? 'reused' : 'kept after the run'}`);
   return {
     database,
+    reused,
     async drop() {
       await database.close();
-      if (args.keep) {
+      if (keep) {
         console.error(`kept the database: ${u.toString().replace(/\/\/[^@]*@/, '//…@')}`);
         return;
       }
@@ -264,8 +302,8 @@ async function prepare(database: Database) {
 }
 
 const rows: Array<[string, string]> = [];
-const { files, all } = await buildCorpus(args.dir as string);
-if (!args.only) {
+const { files, all } = SEARCH_ONLY ? { files: [], all: '' } : await buildCorpus(args.dir as string);
+if (!args.only && !SEARCH_ONLY) {
   console.error(`corpus: ${N} records, ${(statSync(all).size / 1e6).toFixed(1)} MB in ${args.dir}`);
   const p = await parseRate(all);
   rows.push(['ISO 2709 parse, simpul (records/s)', Math.round(p.ours).toLocaleString('en')]);
@@ -288,9 +326,12 @@ async function inChild(name: string): Promise<Array<[string, string]>> {
   return JSON.parse(out.trim().split('\n').at(-1) as string);
 }
 
-const targets: Array<[string, () => Promise<{ database: Database; drop(): Promise<void> }>]> = [];
+const targets: Array<[string, () => Promise<Target>]> = [];
 if (!args['skip-pglite'])
-  targets.push(['PGlite', async () => ({ database: await openPglite(undefined), drop: async () => {} })]);
+  targets.push([
+    'PGlite',
+    async () => ({ database: await openPglite(undefined), reused: false, drop: async () => {} }),
+  ]);
 if (process.env.DATABASE_URL) {
   const url = process.env.DATABASE_URL;
   targets.push(['PostgreSQL', () => freshPostgres(url)]);
@@ -301,8 +342,24 @@ for (const [name, open] of targets) {
     continue;
   }
   if (args.only !== name) continue;
-  const { database, drop } = await open();
+  const { database, drop, reused } = await open();
   try {
+    if (SEARCH_ONLY) {
+      if (reused) await migrate(database);
+      else {
+        await prepare(database);
+        console.error(`building a search corpus of ${N} clusters in ${name}…`);
+        const t = performance.now();
+        await buildSearchCorpus(database.db, await realRecords(), N, LIBRARIES, WORDS, (m) => console.error(`  ${m}`));
+        rows.push([`search corpus on ${name} built in (s)`, ((performance.now() - t) / 1000).toFixed(0)]);
+      }
+      const lat = await searchLatency(database);
+      rows.push([
+        `search on ${name} at ${N.toLocaleString('en')} clusters: median / p95 (ms, 50 queries with facets)`,
+        `${lat.median.toFixed(1)} / ${lat.p95.toFixed(1)}`,
+      ]);
+      continue;
+    }
     await prepare(database);
     console.error(`ingesting into ${name}…`);
     const ing = await ingestAll(database, files);

@@ -75,6 +75,7 @@ export async function catalogRoutes(app: App): Promise<void> {
             Type.Union([
               Type.Literal('relevance'),
               Type.Literal('title'),
+              Type.Literal('author'),
               Type.Literal('year_desc'),
               Type.Literal('year_asc'),
             ]),
@@ -90,6 +91,15 @@ export async function catalogRoutes(app: App): Promise<void> {
             pageSize: Type.Integer(),
             hits: Type.Array(Hit),
             facets: Type.Optional(Type.Record(Type.String(), Facet)),
+            facetsApproximate: Type.Optional(
+              Type.Boolean({ description: 'facet counts estimated from a sample (more than 20,000 hits)' }),
+            ),
+            suggestion: Type.Optional(
+              Type.Object(
+                { q: Type.String(), total: Type.Integer() },
+                { description: 'did you mean: the query with unknown words corrected, offered when nothing is found' },
+              ),
+            ),
           }),
           400: err,
         },

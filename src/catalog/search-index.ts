@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Trx } from '../platform/db.ts';
 import { normalizeIsbn, normalizeIssn } from './isbn.ts';
-import { fold, withModernSpelling } from './search-text.ts';
+import { fold, withModernSpelling, words } from './search-text.ts';
+import { isStopWord } from './stop-words.ts';
 import type { Bib } from './types.ts';
 
 /**
@@ -73,6 +74,20 @@ export function indexDocument(display: Bib, members: Bib[]): IndexDocument {
   };
 }
 
+const LEXICON_WORD = /^\p{L}{3,40}$/u;
+
+/** Title, name and subject words of a cluster as folded, for "did you mean" (search_words). */
+export function lexiconWords(display: Bib, members: ClusterMember[]): string[] {
+  const out = new Set<string>();
+  for (const b of [display, ...members.map((m) => m.bib)]) {
+    for (const text of [b.title, b.subtitle, ...b.authors, ...b.subjects]) {
+      if (!text) continue;
+      for (const w of words(text)) if (LEXICON_WORD.test(w) && !isStopWord(w)) out.add(w);
+    }
+  }
+  return [...out];
+}
+
 /** A member record of a cluster, with what the facets need of its library. */
 export interface ClusterMember {
   bib: Bib;
@@ -107,7 +122,9 @@ export async function storeClusterIndex(
   mode: 'insert' | 'update',
 ): Promise<void> {
   if (clusters.length === 0) return;
+  const known = new Set<string>();
   const rows = clusters.map(({ id, display, members, holdings: h }) => {
+    for (const w of lexiconWords(display, members)) known.add(w);
     const doc = indexDocument(
       display,
       members.map((m) => m.bib),
@@ -147,6 +164,9 @@ export async function storeClusterIndex(
       holdings_count integer, available_count integer, record_count integer)`;
   const searchDoc = sql`setweight(to_tsvector('simple', x.t_title), 'A') || setweight(to_tsvector('simple', x.t_authors), 'B')
         || setweight(to_tsvector('simple', x.t_subjects), 'C') || setweight(to_tsvector('simple', x.t_other), 'D')`;
+  // Sorted, so that two ingests adding the same new words lock them in the same order.
+  await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify([...known].sort())}::jsonb) w
+    on conflict do nothing`.execute(trx);
   if (mode === 'insert') {
     await sql`
       insert into clusters (id, title, display, year, format, language, search_doc, title_sort, author_sort, subjects,

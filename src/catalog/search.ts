@@ -3,6 +3,7 @@ import type { Db } from '../platform/db.ts';
 import { and, type Field, parseQuery, type Query } from './query.ts';
 import { isbnKeys, issnKey } from './search-index.ts';
 import { fold, spellingVariants, words } from './search-text.ts';
+import { isStopWord } from './stop-words.ts';
 
 /**
  * Search over clusters: PostgreSQL full-text search on the weighted document
@@ -27,7 +28,7 @@ export interface SearchRequest {
   /** Field boxes of the advanced form, ANDed with q. */
   fields?: Partial<Record<'title' | 'author' | 'subject' | 'isbn' | 'issn' | 'callnumber' | 'publisher', string>>;
   filters?: SearchFilters;
-  sort?: 'relevance' | 'title' | 'year_desc' | 'year_asc' | undefined;
+  sort?: 'relevance' | 'title' | 'author' | 'year_desc' | 'year_asc' | undefined;
   page?: number | undefined;
   pageSize?: number | undefined;
   /** Start at this many hits in, instead of a page (SRU's startRecord). */
@@ -35,6 +36,16 @@ export interface SearchRequest {
   facets?: boolean | undefined;
   /** A query tree built elsewhere (CQL from SRU) instead of q and fields. */
   query?: Query | undefined;
+  /** Exact counts up to this many hits (default EXACT_UP_TO); tests set it low. */
+  exactUpTo?: number | undefined;
+  /** Offer a corrected q when nothing is found (default true; only for q). */
+  suggest?: boolean | undefined;
+}
+
+export interface Suggestion {
+  /** The query with each unknown word replaced by the nearest known one. */
+  q: string;
+  total: number;
 }
 
 export interface Holding {
@@ -75,6 +86,11 @@ export interface SearchResult {
   pageSize: number;
   hits: Hit[];
   facets?: Record<string, FacetValue[]>;
+  /** True when there were more than EXACT_UP_TO hits and facet counts are estimated from a sample. */
+  facetsApproximate?: boolean;
+  /** True when the total is estimated from a sample (more than EXACT_UP_TO hits). */
+  totalApproximate?: boolean;
+  suggestion?: Suggestion;
   query: Query;
 }
 
@@ -135,9 +151,14 @@ function condition(q: Query): Expression<SqlBool> | null {
         }
         default: {
           const weight = q.field === 'any' ? undefined : WEIGHT[q.field];
-          const ts = tsquery(q.value, q.phrase, weight);
+          const ts = tsquery(q.value, q.phrase, undefined);
           if (!ts) return null;
-          const text = sql<SqlBool>`c.search_doc @@ to_tsquery('simple', ${ts})`;
+          // A field searches its part of the document, which has its own index (migration 0008): a weighted
+          // tsquery would make the index return every document with the word and recheck each one.
+          const doc = weight
+            ? sql`ts_filter(c.search_doc, ${sql.lit(`{${weight.toLowerCase()}}`)}::"char"[])`
+            : sql`c.search_doc`;
+          const text = sql<SqlBool>`${doc} @@ to_tsquery('simple', ${ts})`;
           // An ISBN typed into the general box finds the book too.
           const isbn = q.field === 'any' && /^[\d-]{10,17}[xX]?$/.test(q.value.trim()) ? isbnKeys(q.value) : [];
           return isbn.length ? sql<SqlBool>`(${text} or c.isbns && ${sql.val(isbn)}::text[])` : text;
@@ -197,6 +218,35 @@ function filterConditions(f: SearchFilters, libIds: number[]): Expression<SqlBoo
   return out;
 }
 
+const TEXT_FIELDS: ReadonlySet<Field> = new Set(['any', 'title', 'author', 'subject']);
+
+function isStopTerm(q: Query): boolean {
+  if (q.type !== 'term' || q.phrase || !TEXT_FIELDS.has(q.field)) return false;
+  const ws = words(q.value);
+  return ws.length === 1 && isStopWord(ws[0] as string);
+}
+
+/**
+ * The query without its stop words ("sejarah dan budaya" looks for sejarah and
+ * budaya), unless they are all an AND has: then it keeps them.
+ */
+export function withoutStopWords(q: Query): Query {
+  switch (q.type) {
+    case 'and': {
+      const children = q.children.map(withoutStopWords);
+      const kept = children.filter((c) => !isStopTerm(c));
+      if (kept.length === 0) return { type: 'and', children };
+      return kept.length === 1 ? (kept[0] as Query) : { type: 'and', children: kept };
+    }
+    case 'or':
+      return { type: 'or', children: q.children.map(withoutStopWords) };
+    case 'not':
+      return { type: 'not', child: withoutStopWords(q.child) };
+    default:
+      return q;
+  }
+}
+
 export function buildQuery(req: SearchRequest): Query {
   const parts: Query[] = [parseQuery(req.q ?? '')];
   for (const [field, value] of Object.entries(req.fields ?? {})) {
@@ -214,31 +264,37 @@ export function buildQuery(req: SearchRequest): Query {
   return and(...parts);
 }
 
-export async function search(db: Db, req: SearchRequest): Promise<SearchResult> {
-  const page = Math.max(1, req.page ?? 1);
-  const pageSize = Math.min(100, Math.max(1, req.pageSize ?? 20));
-  const query = req.query ?? buildQuery(req);
-  const offset = req.offset ?? (page - 1) * pageSize;
-  const filters = req.filters ?? {};
-  const libIds = await libraryIdsFor(db, filters.library ?? []);
-  const conds = [condition(query), ...filterConditions(filters, libIds)].filter(
-    (c): c is Expression<SqlBool> => c !== null,
-  );
-  const where = conds.length ? sql<SqlBool>`${sql.join(conds, sql.raw(' and '))}` : sql<SqlBool>`true`;
-  const rq = rankQuery(query);
-  const rank = rq
-    ? sql<number>`ts_rank_cd('{0.1, 0.3, 0.6, 1.0}', c.search_doc, to_tsquery('simple', ${rq})) * (1 + ln(1 + c.record_count))`
-    : sql<number>`ln(1 + c.record_count)`;
-  const order =
-    req.sort === 'title'
-      ? sql`c.title_sort, c.id`
-      : req.sort === 'year_desc'
-        ? sql`c.year desc nulls last, c.id`
-        : req.sort === 'year_asc'
-          ? sql`c.year asc nulls last, c.id`
-          : sql`rank desc, c.id`;
+/**
+ * Up to this many hits, total, facets and ranking are exact. Above it the
+ * query is broad: total and facets are estimated from a sample of about
+ * SAMPLE_ROWS clusters and marked approximate, and relevance ranks the first
+ * EXACT_UP_TO matches (reading every match of a common word is what made p95
+ * slow: about 20 µs a match on this machine, 125,000 matches of one word at 1M).
+ */
+export const EXACT_UP_TO = 2_000;
+export const SAMPLE_ROWS = 5_000;
 
-  const rows = await sql<{
+const samplePercents = new WeakMap<Db, { at: number; pct: number }>();
+
+/** The TABLESAMPLE percentage that reads about SAMPLE_ROWS clusters (statistics read at most once a minute). */
+async function samplePercent(db: Db): Promise<number> {
+  const cached = samplePercents.get(db);
+  if (cached && Date.now() - cached.at < 60_000) return cached.pct;
+  const r = await sql<{
+    n: number;
+  }>`select reltuples::float8 as n from pg_class where oid = 'clusters'::regclass`.execute(db);
+  const n = Number(r.rows[0]?.n ?? -1);
+  const pct = n <= SAMPLE_ROWS ? 100 : Math.max(0.01, (100 * SAMPLE_ROWS) / n);
+  samplePercents.set(db, { at: Date.now(), pct });
+  return pct;
+}
+
+const FACET_LIMITS = { library: 30, region: 30, language: 20, year: 40, subject: 20 } as const;
+
+interface Row {
+  k: number;
+  sampled: number;
+  hits: Array<{
     id: number;
     display: Record<string, unknown>;
     year: number | null;
@@ -247,20 +303,120 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
     record_count: number;
     holdings_count: number;
     available_count: number;
-    total: number;
-  }>`select c.id, c.display, c.year, c.format, c.language, c.record_count, c.holdings_count, c.available_count,
-        ${rank} as rank, count(*) over () :: int as total
-      from clusters c where ${where}
-      order by ${order}
-      limit ${pageSize} offset ${offset}`.execute(db);
-  let total = rows.rows[0]?.total ?? 0;
-  if (rows.rows.length === 0 && offset > 0) {
-    const c = await sql<{ n: number }>`select count(*)::int as n from clusters c where ${where}`.execute(db);
-    total = c.rows[0]?.n ?? 0;
-  }
-  const ids = rows.rows.map((r) => r.id);
+  }>;
+  f?: {
+    library: Array<{ v: string; l: string; n: number }>;
+    region: Array<{ v: string; l: string; n: number }>;
+    libraryType: Array<{ v: string; n: number }>;
+    format: Array<{ v: string; n: number }>;
+    language: Array<{ v: string; n: number }>;
+    year: Array<{ v: number; n: number }>;
+    subject: Array<{ v: string; n: number }>;
+    available: number;
+  };
+}
+
+/**
+ * The facets of the matched set (or of its sample), as one json object: one
+ * pass over the materialised matches per facet, no second search.
+ */
+const facetSql = sql`json_build_object(
+    'library', (select coalesce(json_agg(json_build_object('v', l.code, 'l', l.name, 'n', x.n) order by x.n desc, l.name), '[]')
+      from (select lid, count(*)::int as n from s cross join unnest(s.library_ids) lid group by lid
+            order by n desc, lid limit ${FACET_LIMITS.library}) x join libraries l on l.id = x.lid),
+    'region', (select coalesce(json_agg(json_build_object('v', x.rc, 'l', coalesce(r.name, x.rc), 'n', x.n) order by x.n desc, x.rc), '[]')
+      from (select rc, count(*)::int as n from s cross join unnest(s.region_codes) rc group by rc
+            order by n desc, rc limit ${FACET_LIMITS.region}) x left join regions r on r.code = x.rc),
+    'libraryType', (select coalesce(json_agg(json_build_object('v', x.t, 'n', x.n) order by x.n desc, x.t), '[]')
+      from (select t, count(*)::int as n from s cross join unnest(s.library_types) t group by t) x),
+    'format', (select coalesce(json_agg(json_build_object('v', x.format, 'n', x.n) order by x.n desc, x.format), '[]')
+      from (select s.format, count(*)::int as n from s where s.format is not null group by s.format) x),
+    'language', (select coalesce(json_agg(json_build_object('v', x.language, 'n', x.n) order by x.n desc, x.language), '[]')
+      from (select s.language, count(*)::int as n from s where s.language is not null group by s.language
+            order by n desc, s.language limit ${FACET_LIMITS.language}) x),
+    'year', (select coalesce(json_agg(json_build_object('v', x.year, 'n', x.n) order by x.year desc), '[]')
+      from (select s.year, count(*)::int as n from s where s.year is not null group by s.year
+            order by s.year desc limit ${FACET_LIMITS.year}) x),
+    'subject', (select coalesce(json_agg(json_build_object('v', x.su, 'n', x.n) order by x.n desc, x.su), '[]')
+      from (select su, count(*)::int as n from s cross join unnest(s.subjects) su group by su
+            order by n desc, su limit ${FACET_LIMITS.subject}) x),
+    'available', (select count(*)::int from s where s.available_count > 0)
+  )`;
+
+export async function search(db: Db, req: SearchRequest): Promise<SearchResult> {
+  const page = Math.max(1, req.page ?? 1);
+  const pageSize = Math.min(100, Math.max(1, req.pageSize ?? 20));
+  const query = req.query ?? buildQuery(req);
+  const searched = withoutStopWords(query);
+  const offset = req.offset ?? (page - 1) * pageSize;
+  const filters = req.filters ?? {};
+  const libIds = await libraryIdsFor(db, filters.library ?? []);
+  const conds = [condition(searched), ...filterConditions(filters, libIds)].filter(
+    (c): c is Expression<SqlBool> => c !== null,
+  );
+  const where = conds.length ? sql<SqlBool>`${sql.join(conds, sql.raw(' and '))}` : sql<SqlBool>`true`;
+  const sort = req.sort ?? 'relevance';
+  const rq = sort === 'relevance' ? rankQuery(searched) : null;
+  // Title and author hits first (weights D, C, B, A), widely held titles up.
+  const rank =
+    sort !== 'relevance'
+      ? sql<number>`0`
+      : rq
+        ? sql<number>`ts_rank('{0.1, 0.3, 0.6, 1.0}', c.search_doc, to_tsquery('simple', ${rq})) * (1 + ln(1 + c.record_count))`
+        : sql<number>`ln(1 + c.record_count)`;
+  const orderBy = (t: string) =>
+    ({
+      relevance: sql`${sql.ref(`${t}.rank`)} desc, ${sql.ref(`${t}.id`)}`,
+      title: sql`${sql.ref(`${t}.title_sort`)}, ${sql.ref(`${t}.id`)}`,
+      author: sql`${sql.ref(`${t}.author_sort`)} = '', ${sql.ref(`${t}.author_sort`)}, ${sql.ref(`${t}.title_sort`)}, ${sql.ref(`${t}.id`)}`,
+      year_desc: sql`${sql.ref(`${t}.year`)} desc nulls last, ${sql.ref(`${t}.id`)}`,
+      year_asc: sql`${sql.ref(`${t}.year`)} asc nulls last, ${sql.ref(`${t}.id`)}`,
+    })[sort];
+  const withFacets = req.facets !== false;
+  const cap = req.exactUpTo ?? EXACT_UP_TO;
+  const pct = await samplePercent(db);
+  const cols = sql`c.id, c.year, c.format, c.language, c.library_ids, c.region_codes, c.library_types, c.subjects,
+        c.available_count, c.title_sort, c.author_sort`;
+  // m: the matches, at most cap + 1 of them (the LIMIT stops the index scan there). When there are more,
+  // the query is broad: its total and facets come from a sample of the table's pages (smp), and relevance
+  // ranks the first cap matches. Sorted pages always come from the whole set, in index order.
+  const row = (
+    await sql<Row>`
+    with m as materialized (
+      select ${cols}, ${rank} as rank from clusters c where ${where} limit ${cap + 1}
+    ),
+    n as (select count(*)::int as k from m),
+    smp as materialized (
+      select ${cols}, 0::real as rank from clusters c tablesample system (${pct}) repeatable (7)
+      where ${where} and (select k from n) > ${cap}
+    ),
+    s as (select * from m where (select k from n) <= ${cap} union all select * from smp),
+    page as (${
+      sort === 'relevance'
+        ? // Past the ranked first matches, a broad query's pages go on with the others in id order.
+          sql`select x.id, x.rank, x.part from (
+            (select m.id, m.rank, 0 as part from m order by m.rank desc, m.id limit ${offset + pageSize})
+            union all
+            (select c.id, 0::real as rank, 1 as part from clusters c
+              where ${where} and (select k from n) > ${cap} and not exists (select 1 from m where m.id = c.id)
+              order by c.id limit ${offset + pageSize})
+          ) x order by x.part, x.rank desc, x.id limit ${pageSize} offset ${offset}`
+        : sql`select c.id, c.year, c.title_sort, c.author_sort, 0 as part from clusters c where ${where}
+            order by ${orderBy('c')} limit ${pageSize} offset ${offset}`
+    })
+    select (select k from n) as k, (select count(*)::int from smp) as sampled,
+      (select coalesce(json_agg(json_build_object('id', c.id, 'display', c.display, 'year', c.year, 'format', c.format,
+          'language', c.language, 'record_count', c.record_count, 'holdings_count', c.holdings_count,
+          'available_count', c.available_count) order by p.part, ${orderBy('p')}), '[]')
+        from page p join clusters c on c.id = p.id) as hits
+      ${withFacets ? sql`, ${facetSql} as f` : sql``}`.execute(db)
+  ).rows[0] as Row;
+  const broad = row.k > cap;
+  // A broad query has at least cap + 1 matches; the sample says how many more.
+  const total = broad ? Math.max(cap + 1, Math.round((row.sampled * 100) / pct)) : row.k;
+  const ids = row.hits.map((r) => r.id);
   const holdings = await holdingsOf(db, ids);
-  const hits: Hit[] = rows.rows.map((r) => {
+  const hits: Hit[] = row.hits.map((r) => {
     const d = r.display as {
       title?: string;
       subtitle?: string;
@@ -287,8 +443,131 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
     };
   });
   const result: SearchResult = { total, page, pageSize, hits, query };
-  if (req.facets !== false) result.facets = await facets(db, where);
+  if (withFacets && row.f) {
+    const approximate = broad;
+    // A sampled count stands for total/sampled matches; never shown as more than the total.
+    const scale = approximate && row.sampled > 0 ? total / row.sampled : 1;
+    const c = (x: number) => (approximate ? Math.min(total, Math.round(x * scale)) : x);
+    const f = row.f;
+    const plain = (rows: Array<{ v: string | number; n: number }>) =>
+      rows.map((r) => ({ value: String(r.v), label: String(r.v), count: c(r.n) }));
+    result.facets = {
+      library: f.library.map((r) => ({ value: r.v, label: r.l, count: c(r.n) })),
+      region: f.region.map((r) => ({ value: r.v, label: r.l, count: c(r.n) })),
+      libraryType: plain(f.libraryType),
+      format: plain(f.format),
+      language: plain(f.language),
+      year: plain(f.year),
+      subject: plain(f.subject),
+      available: [{ value: 'true', label: 'available', count: c(f.available) }],
+    };
+    result.facetsApproximate = approximate;
+  }
+  if (broad) result.totalApproximate = true;
+  if (total === 0 && req.suggest !== false && !req.query && req.q) {
+    const suggestion = await suggest(db, req, query);
+    if (suggestion) result.suggestion = suggestion;
+  }
   return result;
+}
+
+/**
+ * "Did you mean": each searched word the catalogue does not know is replaced
+ * by the most similar one it does (pg_trgm trigram similarity; without the
+ * extension, the known words of the same first letter and about the same
+ * length, by edit distance). Offered only when the corrected query finds something.
+ */
+async function suggest(db: Db, req: SearchRequest, query: Query): Promise<Suggestion | null> {
+  const asked = [...new Set(positiveWords(query))].filter((w) => w.length >= 3 && !isStopWord(w) && !/\d/.test(w));
+  if (asked.length === 0 || !req.q) return null;
+  const known = new Set(
+    (
+      await sql<{ word: string }>`select word from search_words where word in (${sql.join(asked)})`.execute(db)
+    ).rows.map((r) => r.word),
+  );
+  const unknown = asked.filter((w) => !known.has(w));
+  if (unknown.length === 0) return null;
+  const trgm = await hasTrigrams(db);
+  let q = req.q;
+  let changed = false;
+  for (const w of unknown) {
+    const better = trgm ? await similarByTrigrams(db, w) : await similarByEditDistance(db, w);
+    if (!better) continue;
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])${w}(?![\\p{L}\\p{N}])`, 'giu');
+    if (!re.test(q)) continue;
+    q = q.replace(re, better);
+    changed = true;
+  }
+  if (!changed) return null;
+  const check = await search(db, { ...req, q, suggest: false, facets: false, pageSize: 1, page: 1 });
+  return check.total > 0 ? { q, total: check.total } : null;
+}
+
+async function similarByTrigrams(db: Db, w: string): Promise<string | null> {
+  const r = await sql<{ word: string }>`
+    select word from search_words where word % ${w}
+    order by similarity(word, ${w}) desc, abs(length(word) - ${w.length}), word limit 1`.execute(db);
+  return r.rows[0]?.word ?? null;
+}
+
+async function similarByEditDistance(db: Db, w: string): Promise<string | null> {
+  const r = await sql<{ word: string }>`
+    select word from search_words where word like ${`${w[0]}%`}
+      and length(word) between ${w.length - 2} and ${w.length + 2} limit 5000`.execute(db);
+  let best: string | null = null;
+  let bestD = Math.max(1, Math.floor(w.length / 4)) + 1;
+  for (const { word } of r.rows) {
+    const d = editDistance(w, word);
+    if (d < bestD || (d === bestD && best !== null && word < best)) {
+      best = word;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+const trigramSupport = new WeakMap<Db, Promise<boolean>>();
+
+function hasTrigrams(db: Db): Promise<boolean> {
+  let p = trigramSupport.get(db);
+  if (!p) {
+    p = sql<{ ok: boolean }>`select exists (select 1 from pg_extension where extname = 'pg_trgm') as ok`
+      .execute(db)
+      .then((r) => r.rows[0]?.ok === true);
+    trigramSupport.set(db, p);
+  }
+  return p;
+}
+
+/** The words a query looks for (not those it excludes), in the fields typos are corrected in. */
+function positiveWords(q: Query): string[] {
+  switch (q.type) {
+    case 'term':
+      return q.field === 'any' || q.field === 'title' || q.field === 'author' || q.field === 'subject'
+        ? words(q.value)
+        : [];
+    case 'and':
+    case 'or':
+      return q.children.flatMap(positiveWords);
+    default:
+      return [];
+  }
 }
 
 export async function holdingsOf(db: Db, clusterIds: number[]): Promise<Map<number, Holding[]>> {
@@ -325,46 +604,4 @@ export async function holdingsOf(db: Db, clusterIds: number[]): Promise<Map<numb
     out.set(r.cluster_id, list);
   }
   return out;
-}
-
-async function facets(db: Db, where: Expression<SqlBool>): Promise<Record<string, FacetValue[]>> {
-  const matched = sql`select * from clusters c where ${where}`;
-  const [library, region, libraryType, format, language, year, subject, available] = await Promise.all([
-    sql<{ value: number; n: number; label: string; code: string }>`
-      select l.id as value, l.code, l.name as label, count(*)::int as n
-      from (${matched}) c cross join unnest(c.library_ids) lid join libraries l on l.id = lid
-      group by l.id, l.code, l.name order by n desc, l.name limit 30`.execute(db),
-    sql<{ value: string; n: number; label: string }>`
-      select rc as value, coalesce(r.name, rc) as label, count(*)::int as n
-      from (${matched}) c cross join unnest(c.region_codes) rc left join regions r on r.code = rc
-      group by rc, r.name order by n desc limit 30`.execute(db),
-    sql<{ value: string; n: number }>`
-      select t as value, count(*)::int as n from (${matched}) c cross join unnest(c.library_types) t
-      group by t order by n desc`.execute(db),
-    sql<{ value: string; n: number }>`
-      select c.format as value, count(*)::int as n from (${matched}) c where c.format is not null
-      group by c.format order by n desc`.execute(db),
-    sql<{ value: string; n: number }>`
-      select c.language as value, count(*)::int as n from (${matched}) c where c.language is not null
-      group by c.language order by n desc limit 20`.execute(db),
-    sql<{ value: number; n: number }>`
-      select c.year as value, count(*)::int as n from (${matched}) c where c.year is not null
-      group by c.year order by c.year desc limit 40`.execute(db),
-    sql<{ value: string; n: number }>`
-      select s as value, count(*)::int as n from (${matched}) c cross join unnest(c.subjects) s
-      group by s order by n desc, s limit 20`.execute(db),
-    sql<{ n: number }>`select count(*)::int as n from (${matched}) c where c.available_count > 0`.execute(db),
-  ]);
-  const plain = (rows: Array<{ value: string | number; n: number }>) =>
-    rows.map((r) => ({ value: String(r.value), label: String(r.value), count: r.n }));
-  return {
-    library: library.rows.map((r) => ({ value: r.code, label: r.label, count: r.n })),
-    region: region.rows.map((r) => ({ value: r.value, label: r.label, count: r.n })),
-    libraryType: plain(libraryType.rows),
-    format: plain(format.rows),
-    language: plain(language.rows),
-    year: plain(year.rows),
-    subject: plain(subject.rows),
-    available: [{ value: 'true', label: 'available', count: available.rows[0]?.n ?? 0 }],
-  };
 }

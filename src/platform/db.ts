@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, type LogEvent, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from './config.ts';
@@ -50,6 +51,8 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    // Trigram similarity for search suggestions (migration 0008).
+    extensions: { pg_trgm },
     parsers: { [INT8]: parseInt8, [DATE]: keepDate },
   });
   const queue = new ConnectionQueue();

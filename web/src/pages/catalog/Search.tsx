@@ -33,6 +33,9 @@ interface Result {
   pageSize: number;
   hits: Hit[];
   facets?: Record<string, FacetValue[]>;
+  facetsApproximate?: boolean;
+  totalApproximate?: boolean;
+  suggestion?: { q: string; total: number };
 }
 
 // Facet name in the UI -> query parameter of the API.
@@ -114,6 +117,7 @@ export function CatalogSearchPage() {
         >
           <option value="relevance">{t('sortRelevance')}</option>
           <option value="title">{t('sortTitle')}</option>
+          <option value="author">{t('search.sortAuthor')}</option>
           <option value="year_desc">{t('sortYearDesc')}</option>
           <option value="year_asc">{t('sortYearAsc')}</option>
         </select>
@@ -172,11 +176,32 @@ export function CatalogSearchPage() {
           {!result || busy ? (
             <p>{t('loading')}</p>
           ) : result.hits.length === 0 ? (
-            <p>{t('noHits')}</p>
+            <>
+              <p>{t('noHits')}</p>
+              {result.suggestion ? (
+                <p className="suggestion">
+                  {t('search.didYouMean')}:{' '}
+                  <button
+                    type="button"
+                    className="facet"
+                    onClick={() => {
+                      const sq = result.suggestion?.q ?? '';
+                      setQ(sq);
+                      set('q', sq);
+                    }}
+                  >
+                    {result.suggestion.q}
+                  </button>{' '}
+                  <span className="muted">({result.suggestion.total})</span>
+                </p>
+              ) : null}
+            </>
           ) : (
             <>
               <p className="muted">
-                {result.total} {t('results')}
+                {result.totalApproximate ? `${t('search.about')} ` : ''}
+                {result.total.toLocaleString('id-ID')} {t('results')}
+                {result.facetsApproximate ? ` · ${t('search.facetsApprox')}` : ''}
               </p>
               <ol className="hitlist">
                 {result.hits.map((h) => (

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bib, libraryIds, load as loadInto } from '../../test/catalog-fixtures.ts';
+import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { parseQuery } from './query.ts';
+import { search, withoutStopWords } from './search.ts';
+import type { Bib } from './types.ts';
+
+let s: TestSimpul;
+let lib: Record<string, number> = {};
+const load = (code: string, bibs: Bib[]) => loadInto(s, lib[code] as number, bibs);
+const get = async (qs: string) => (await s.anonymous.get(`/api/v1/catalog/search?${qs}`)).body;
+const titles = (body: { hits: Array<{ title: string }> }) => body.hits.map((h) => h.title);
+
+beforeAll(async () => {
+  s = await startTestSimpul();
+  lib = await libraryIds(s);
+  await load('BUNGHATTA', [
+    bib({ sourceId: 'h1', title: 'Sejarah dan Budaya Minangkabau', authors: ['Navis, A. A.'], year: 1984 }),
+    bib({ sourceId: 'h2', title: 'Sejarah Pendidikan', authors: ['Abdullah, Taufik'], year: 1990 }),
+    bib({ sourceId: 'h3', title: 'Budaya Sunda', authors: ['Rosidi, Ajip'], year: 1995 }),
+    bib({ sourceId: 'h4', title: 'The History of Java', authors: ['Raffles, Thomas Stamford'], year: 1817 }),
+    bib({ sourceId: 'h5', title: 'Ekonomi Pertanian', authors: [], year: 2001 }),
+  ]);
+  // Twelve titles of one word across two libraries, for approximate facets.
+  const many = (from: number) =>
+    Array.from({ length: 6 }, (_, i) =>
+      bib({ sourceId: `p${from + i}`, title: `Perpustakaan ${from + i}`, year: 2000 + i, language: 'ind' }),
+    );
+  await load('BUNGHATTA', many(0));
+  await load('UINMY', many(6));
+});
+afterAll(async () => s?.stop());
+
+describe('search quality', () => {
+  it('drops Indonesian and English stop words from a query, unless they are all it has', async () => {
+    // "dan" and "of" would otherwise have to be in the title.
+    expect(titles(await get('q=sejarah%20dan%20minangkabau'))).toEqual(['Sejarah dan Budaya Minangkabau']);
+    expect(titles(await get('q=history%20of%20java'))).toEqual(['The History of Java']);
+    expect(titles(await get('q=sejarah%20yang%20pendidikan'))).toEqual(['Sejarah Pendidikan']);
+    // Only stop words: searched as typed.
+    expect((await get('q=the')).total).toBe(1);
+    // In a phrase they stay.
+    expect(titles(await get('q=%22history%20of%20java%22'))).toEqual(['The History of Java']);
+    expect((await get('q=%22history%20java%22')).total).toBe(0);
+    expect(withoutStopWords(parseQuery('dan the'))).toEqual(parseQuery('dan the'));
+  });
+
+  it('suggests the nearest known words when nothing is found ("did you mean"), and nothing when all is well', async () => {
+    const r = await get('q=sejarh%20minangkbau');
+    expect(r.total).toBe(0);
+    expect(r.suggestion).toEqual({ q: 'sejarah minangkabau', total: 1 });
+    const fine = await get('q=budaya');
+    expect(fine.total).toBe(2);
+    expect(fine.suggestion).toBeUndefined();
+    // A word that resembles nothing gets no suggestion.
+    expect((await get('q=qqxxzz')).suggestion).toBeUndefined();
+  });
+
+  it('does not offer suggestions to SRU, which asks with a query tree', async () => {
+    const r = await search(s.ctx.database.db, { query: parseQuery('sejarh'), facets: false });
+    expect(r.total).toBe(0);
+    expect(r.suggestion).toBeUndefined();
+  });
+
+  it('sorts by author, titles without an author last', async () => {
+    const r = await get('q=sejarah%20OR%20budaya%20OR%20java%20OR%20ekonomi&sort=author');
+    expect(titles(r)).toEqual([
+      'Sejarah Pendidikan',
+      'Sejarah dan Budaya Minangkabau',
+      'The History of Java',
+      'Budaya Sunda',
+      'Ekonomi Pertanian',
+    ]);
+  });
+
+  it('counts exactly up to the threshold, then estimates total and facets from a sample and says so', async () => {
+    const exact = await get('q=perpustakaan');
+    expect(exact.total).toBe(12);
+    expect(exact.facetsApproximate).toBe(false);
+    expect(exact.totalApproximate).toBeUndefined();
+    expect(exact.facets.library.map((f: { value: string; count: number }) => [f.value, f.count]).sort()).toEqual([
+      ['BUNGHATTA', 6],
+      ['UINMY', 6],
+    ]);
+    const broad = await search(s.ctx.database.db, { q: 'perpustakaan', exactUpTo: 3, pageSize: 5 });
+    expect(broad.totalApproximate).toBe(true);
+    expect(broad.facetsApproximate).toBe(true);
+    // The table is small, so the sample is all of it: the estimates are right.
+    expect(broad.total).toBe(12);
+    expect(broad.facets?.language).toEqual([{ value: 'ind', label: 'ind', count: 12 }]);
+    expect(broad.hits).toHaveLength(5);
+    // Past the ranked first matches the pages go on, and never repeat a hit.
+    const pages = await Promise.all(
+      [1, 2, 3].map((page) => search(s.ctx.database.db, { q: 'perpustakaan', exactUpTo: 3, pageSize: 5, page })),
+    );
+    const seen = pages.flatMap((p) => p.hits.map((h) => h.clusterId));
+    expect(seen).toHaveLength(12);
+    expect(new Set(seen).size).toBe(12);
+    // Sorted pages come from the whole set, not only the first matches.
+    const byYear = await search(s.ctx.database.db, { q: 'perpustakaan', exactUpTo: 3, sort: 'year_desc', pageSize: 2 });
+    expect(byYear.hits.map((h) => h.year)).toEqual([2005, 2005]);
+  });
+
+  it('ranks title hits above hits elsewhere in the record', async () => {
+    await load('UINMY', [
+      bib({ sourceId: 'r1', title: 'Kumpulan Cerita', authors: ['Rendra'], subjects: ['Puisi Rendra'] }),
+      bib({ sourceId: 'r2', title: 'Puisi Rendra', authors: ['Kusuma'] }),
+    ]);
+    expect(titles(await get('q=puisi'))).toEqual(['Puisi Rendra', 'Kumpulan Cerita']);
+  });
+});
