@@ -393,8 +393,10 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
     s as (select * from m where (select k from n) <= ${cap} union all select * from smp),
     page as (${
       sort === 'relevance'
-        ? // Past the ranked first matches, a broad query's pages go on with the others in id order.
-          sql`select x.id, x.rank, x.part from (
+        ? offset + pageSize <= cap + 1
+          ? sql`select m.id, m.rank, 0 as part from m order by m.rank desc, m.id limit ${pageSize} offset ${offset}`
+          : // Past the ranked first matches, a broad query's pages go on with the others in id order.
+            sql`select x.id, x.rank, x.part from (
             (select m.id, m.rank, 0 as part from m order by m.rank desc, m.id limit ${offset + pageSize})
             union all
             (select c.id, 0::real as rank, 1 as part from clusters c
