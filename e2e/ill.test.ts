@@ -179,4 +179,97 @@ describe('interlibrary loan in the browser', () => {
     await expect.poll(() => page.getByTestId('my-requests').textContent()).toContain(title);
     await context.close();
   });
+  it('a copy: local-copy warning, staff reorder and trim the rota, the lender uploads the file and delivers it, the borrower downloads it', async () => {
+    const lenders: Record<string, string> = {
+      'Perpustakaan Nasional Republik Indonesia': 'admin.perpusnas',
+      'Dinas Perpustakaan dan Kearsipan Kota Sawahlunto': 'pustakawan.sawahlunto',
+      'Perpustakaan UIN Mahmud Yunus Batusangkar': 'pustakawan.uinmy',
+      'Perpustakaan Universitas Perintis Indonesia': 'pustakawan.upertis',
+      'Perpustakaan Umum Daerah Kota Payakumbuh': 'pustakawan.payakumbuh',
+    };
+    const bh = await as('pustakawan.bunghatta');
+    await bh.page.goto(`${base}/ill/new`);
+    await bh.page.getByLabel('Cari anggota perpustakaan Anda').fill('BH-2024-0001');
+    await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Cari' }).click();
+    await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Pilih' }).first().click();
+    await bh.page.getByLabel('Cari judul di katalog induk').fill('memoir hatta');
+    await bh.page.getByTestId('title-picker').getByRole('button', { name: 'Cari' }).click();
+    await bh.page
+      .getByTestId('title-picker')
+      .locator('li', { hasText: 'Memoir Mohammad Hatta' })
+      .first()
+      .getByRole('button', { name: 'Pilih' })
+      .click();
+    // Bung Hatta holds the title itself: the form warns before anything is sent
+    await expect.poll(() => bh.page.getByTestId('warning-local_copy_available').count()).toBe(1);
+    const editor = bh.page.getByTestId('rota-editor');
+    await expect.poll(() => editor.locator('li').count()).toBeGreaterThan(1);
+    const proposed = await editor.locator('li > strong').allTextContents();
+    await editor.locator('li').first().getByRole('button', { name: /Turun/ }).click();
+    const wanted = [proposed[1], proposed[0], ...proposed.slice(2)] as string[];
+    expect(await editor.locator('li > strong').allTextContents()).toEqual(wanted);
+
+    await bh.page.getByLabel('Salinan (artikel/bab)').check();
+    await bh.page.getByLabel('Judul artikel/bab').fill('Bab 3: Di Belanda');
+    await bh.page.getByLabel('Halaman', { exact: true }).fill('45-78');
+    await bh.page.getByLabel(/UU No. 28 Tahun 2014/).check();
+    await bh.page.getByRole('button', { name: 'Simpan tanpa mengirim' }).click();
+    await expect.poll(() => state(bh.page)).toBe('Siap dikirim');
+    expect(await bh.page.getByTestId('ill-warnings').textContent()).toBeTruthy();
+    const rota = bh.page.getByTestId('ill-rota');
+    expect(await rota.locator('li > strong').allTextContents()).toEqual(wanted);
+
+    // trim the rota to its first lender on the request page, then send
+    await bh.page.getByRole('button', { name: 'Ubah urutan' }).click();
+    while ((await bh.page.getByTestId('rota-editor').locator('li').count()) > 1) {
+      await bh.page.getByTestId('rota-editor').locator('li').last().getByRole('button', { name: 'Hapus' }).click();
+    }
+    await bh.page.getByRole('button', { name: 'Simpan urutan' }).click();
+    await expect.poll(() => rota.locator('li > strong').allTextContents()).toEqual([wanted[0]]);
+    await bh.page.getByRole('button', { name: 'Kirim ke pemberi pinjaman', exact: true }).click();
+    await expect.poll(() => state(bh.page)).toBe('Terkirim ke pemberi pinjaman');
+
+    const lenderUser = lenders[wanted[0] as string];
+    expect(lenderUser, wanted[0]).toBeTruthy();
+    const ln = await as(lenderUser as string);
+    await ln.page.goto(`${base}/ill/incoming?serviceType=Copy`);
+    await ln.page.getByTestId('queue-incoming').getByRole('link', { name: 'Memoir Mohammad Hatta' }).first().click();
+    await expect.poll(() => state(ln.page)).toBe('Permintaan diterima');
+    // delivering before the file is there is refused with the reason
+    await ln.page.getByRole('button', { name: 'Kirim salinan', exact: true }).click();
+    await expect.poll(() => ln.page.getByTestId('ill-actions').getByRole('alert').count()).toBe(1);
+    await ln.page.getByLabel('Unggah berkas salinan (PDF, JPEG, PNG)').setInputFiles({
+      name: 'bab-3.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1'),
+    });
+    await ln.page.getByRole('button', { name: 'Unggah', exact: true }).click();
+    await expect.poll(() => ln.page.getByRole('link', { name: 'bab-3.pdf' }).count()).toBe(1);
+    await ln.page.getByRole('button', { name: 'Kirim salinan', exact: true }).click();
+    await expect.poll(() => state(ln.page)).toBe('Salinan terkirim');
+
+    await bh.page.reload();
+    const link = bh.page.getByRole('link', { name: 'bab-3.pdf' });
+    await expect.poll(() => link.count()).toBe(1);
+    const href = await link.getAttribute('href');
+    const file = await bh.context.request.get(`${base}${href}`);
+    expect(file.status()).toBe(200);
+    expect((await file.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // on a phone the workspace does not overflow sideways: its table scrolls in its own box
+    await bh.page.setViewportSize({ width: 375, height: 800 });
+    await bh.page.goto(`${base}/ill?status=open`);
+    await expect.poll(() => bh.page.getByTestId('queue-outgoing').count()).toBe(1);
+    const overflow = await bh.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const wide = await bh.page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+        .map((e) => `${e.tagName}.${e.className}:${Math.round(e.getBoundingClientRect().right)}`)
+        .slice(0, 15),
+    );
+    expect(wide).toEqual([]);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await bh.context.close();
+    await ln.context.close();
+  });
 });
