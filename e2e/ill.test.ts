@@ -1,38 +1,15 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimpul, type TestSimpul } from '../test/support.ts';
-import { launchBrowser } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
+import { startBrowserSimpul } from './harness.ts';
 
-let s: TestSimpul;
-let browser: Browser;
-let base: string;
+const h = startBrowserSimpul({ demoCatalog: true });
 
-beforeAll(async () => {
-  if (!existsSync(path.join(import.meta.dirname, '../web/dist/index.html'))) {
-    throw new Error('web/dist is missing: run "npm run build:web" first (npm test does it)');
-  }
-  s = await startTestSimpul({ demoCatalog: true });
-  base = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
-
+/** A staff member signed in, in a browser context of her own. */
 async function as(username: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/Nama pengguna|Username/).fill(username);
-  await page.getByLabel(/Kata sandi|Password/).fill('simpul-demo-2026');
-  await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
-  await expect.poll(() => page.getByRole('button', { name: 'Keluar' }).count()).toBe(1);
-  return { context, page };
+  const page = await h.pageAs(username);
+  return { context: page.context(), page };
 }
 
 /** A demo title only UPERTIS holds, with an available loanable copy; the least asked for first. */
@@ -43,7 +20,9 @@ async function titleOnlyUpertisHolds(): Promise<{ clusterId: number; title: stri
                   where i.cluster_id = c.id and l.code = 'UPERTIS' and i.status = 'available' and i.loanable)
       and not exists (select 1 from items i join libraries l on l.id = i.library_id
                       where i.cluster_id = c.id and l.code <> 'UPERTIS')
-    order by (select count(*) from ill_requests q where q.cluster_id = c.id), c.id limit 1`.execute(s.ctx.database.db);
+    order by (select count(*) from ill_requests q where q.cluster_id = c.id), c.id limit 1`.execute(
+    h.s.ctx.database.db,
+  );
   const row = r.rows[0];
   if (!row) throw new Error('the demo catalog has no title only UPERTIS lends');
   return { clusterId: Number(row.id), title: row.title };
@@ -57,7 +36,7 @@ describe('interlibrary loan in the browser', () => {
     const word = title.split(/\s+/).find((w) => w.length >= 4) ?? title;
 
     const bh = await as('pustakawan.bunghatta');
-    await bh.page.goto(`${base}/ill`);
+    await bh.page.goto(`${h.base}/ill`);
     await bh.page.getByRole('link', { name: 'Permintaan baru' }).click();
     await bh.page.getByLabel('Cari anggota perpustakaan Anda').fill('Fadli');
     await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Cari' }).click();
@@ -82,7 +61,7 @@ describe('interlibrary loan in the browser', () => {
 
     // the lender sees it in its incoming queue
     const swl = await as('pustakawan.upertis');
-    await swl.page.goto(`${base}/ill/incoming`);
+    await swl.page.goto(`${h.base}/ill/incoming`);
     await expect.poll(() => swl.page.getByTestId('tab-incoming').textContent()).toMatch(/\d+ aktif/);
     const queue = swl.page.getByTestId('queue-incoming');
     await queue.getByRole('link', { name: title }).first().click();
@@ -138,7 +117,7 @@ describe('interlibrary loan in the browser', () => {
     expect(timeline).toContain('Nurul Aini');
 
     // the outgoing queue lists it as closed; the English toggle works on the workspace
-    await bh.page.goto(`${base}/ill?status=closed`);
+    await bh.page.goto(`${h.base}/ill?status=closed`);
     await expect.poll(() => bh.page.getByTestId('queue-outgoing').textContent()).toContain(title);
     await bh.page.getByRole('button', { name: 'EN', exact: true }).click();
     await expect.poll(() => bh.page.getByTestId('tab-outgoing').textContent()).toContain('Outgoing requests');
@@ -150,16 +129,16 @@ describe('interlibrary loan in the browser', () => {
 
   it('a patron asks from a record page, sees it under my requests and cancels it', async () => {
     const { clusterId, title } = await titleOnlyUpertisHolds();
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${base}/portal/login`);
+    await page.goto(`${h.base}/portal/login`);
     await page.getByLabel('Perpustakaan Anda').selectOption('BUNGHATTA');
     await page.getByLabel('No. anggota').fill('BH-2024-0001');
-    await page.getByLabel('Kata sandi').fill('anggota-demo-2026');
+    await page.getByLabel('Kata sandi').fill(DEMO_PATRON_PASSWORD);
     await page.getByRole('button', { name: 'Masuk', exact: true }).click();
     await expect.poll(() => page.url()).toMatch(/\/portal$/);
 
-    await page.goto(`${base}/catalog/${clusterId}`);
+    await page.goto(`${h.base}/catalog/${clusterId}`);
     const ask = page.getByTestId('ill-ask');
     await ask.getByRole('button', { name: 'Minta pinjam antarperpustakaan' }).click();
     await ask.getByLabel('Catatan').fill('untuk tugas akhir');
@@ -174,7 +153,7 @@ describe('interlibrary loan in the browser', () => {
     await expect.poll(() => row.getByTestId('my-request-state').textContent()).toBe('Dibatalkan');
     expect(await row.getByRole('button', { name: 'Batalkan' }).count()).toBe(0);
     // the portal tab leads there too
-    await page.goto(`${base}/portal`);
+    await page.goto(`${h.base}/portal`);
     await page.getByRole('link', { name: 'Permintaan saya' }).click();
     await expect.poll(() => page.getByTestId('my-requests').textContent()).toContain(title);
     await context.close();
@@ -188,7 +167,7 @@ describe('interlibrary loan in the browser', () => {
       'Perpustakaan Umum Daerah Kota Payakumbuh': 'pustakawan.payakumbuh',
     };
     const bh = await as('pustakawan.bunghatta');
-    await bh.page.goto(`${base}/ill/new`);
+    await bh.page.goto(`${h.base}/ill/new`);
     await bh.page.getByLabel('Cari anggota perpustakaan Anda').fill('BH-2024-0001');
     await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Cari' }).click();
     await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Pilih' }).first().click();
@@ -232,7 +211,7 @@ describe('interlibrary loan in the browser', () => {
     const lenderUser = lenders[wanted[0] as string];
     expect(lenderUser, wanted[0]).toBeTruthy();
     const ln = await as(lenderUser as string);
-    await ln.page.goto(`${base}/ill/incoming?serviceType=Copy`);
+    await ln.page.goto(`${h.base}/ill/incoming?serviceType=Copy`);
     await ln.page.getByTestId('queue-incoming').getByRole('link', { name: 'Memoir Mohammad Hatta' }).first().click();
     await expect.poll(() => state(ln.page)).toBe('Permintaan diterima');
     // delivering before the file is there is refused with the reason
@@ -252,13 +231,13 @@ describe('interlibrary loan in the browser', () => {
     const link = bh.page.getByRole('link', { name: 'bab-3.pdf' });
     await expect.poll(() => link.count()).toBe(1);
     const href = await link.getAttribute('href');
-    const file = await bh.context.request.get(`${base}${href}`);
+    const file = await bh.context.request.get(`${h.base}${href}`);
     expect(file.status()).toBe(200);
     expect((await file.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     // on a phone the workspace does not overflow sideways: its table scrolls in its own box
     await bh.page.setViewportSize({ width: 375, height: 800 });
-    await bh.page.goto(`${base}/ill?status=open`);
+    await bh.page.goto(`${h.base}/ill?status=open`);
     await expect.poll(() => bh.page.getByTestId('queue-outgoing').count()).toBe(1);
     const overflow = await bh.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     const wide = await bh.page.evaluate(() =>
