@@ -169,6 +169,7 @@ export async function applyRequester(
     if (next === 'Received') patch.received_at = r.received_at ?? now;
     if (next === 'ShippedReturn') patch.returned_at = now;
     if (REQUESTER_TERMINAL.has(next)) patch.closed_at = now;
+    else if (REQUESTER_TERMINAL.has(from)) patch.closed_at = null;
   }
   const sends: Effect[] = [];
   const notices: Effect[] = [];
@@ -262,7 +263,8 @@ export async function applyRequester(
  */
 async function tellBorrower(trx: Trx, r: RequestRow, from: RequesterState, next: RequesterState, notices: Effect[]) {
   if (next !== from) {
-    if (next === 'SentToSupplier' && !r.sent_at) await tellBorrowerSide(trx, r.id, 'request_sent');
+    if (next === 'SentToSupplier' && (!r.sent_at || from === 'Unfilled'))
+      await tellBorrowerSide(trx, r.id, 'request_sent');
     if (next === 'WillSupply') await tellBorrowerSide(trx, r.id, 'will_supply');
     if (next === 'ConditionalAnswerReceived') await tellBorrowerSide(trx, r.id, 'conditions');
     if (next === 'Shipped') await tellBorrowerSide(trx, r.id, 'shipped');

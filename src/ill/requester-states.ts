@@ -53,6 +53,8 @@ export type RequesterEvent =
   | { type: 'validate' }
   | { type: 'reject'; note?: string }
   | { type: 'send' }
+  /** Unfilled (the rota used up): send again to lenders added to the rota. */
+  | { type: 'resend' }
   | { type: 'requestNotConfirmed'; note?: string }
   | { type: 'cancel'; note?: string }
   | { type: 'acceptConditions' }
@@ -227,6 +229,11 @@ function step(state: RequesterState, event: RequesterEvent, ctx: RequesterContex
 
     case 'send':
       if (state !== 'Validated') return closedOr(state, t, state === 'New' ? 'not_allowed' : 'already_sent');
+      return ctx.hasNextLender ? nextLender(ctx) : refuse('no_lender', state, t);
+
+    case 'resend':
+      if (state !== 'Unfilled')
+        return refuse(REQUESTER_TERMINAL.has(state) ? 'request_closed' : 'not_unfilled', state, t);
       return ctx.hasNextLender ? nextLender(ctx) : refuse('no_lender', state, t);
 
     case 'requestNotConfirmed':

@@ -6,6 +6,7 @@
  * through the requester machine (engine.ts).
  */
 
+import { sql } from 'kysely';
 import { isbnKeys } from '../catalog/search-index.ts';
 import type { Bib } from '../catalog/types.ts';
 import { patronEligibility } from '../directory/patrons.ts';
@@ -58,6 +59,9 @@ export async function replayed(
   operation: string,
 ): Promise<number | null> {
   if (!key) return null;
+  // Two first uses of a key at the same moment: the second waits here for the first to commit,
+  // then finds its row and answers with the same result (instead of a unique-key error).
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`ill:${libraryId}:${key}`}, 0))`.execute(trx);
   const row = await trx
     .selectFrom('ill_idempotency')
     .select(['operation', 'target_id'])
@@ -364,6 +368,7 @@ async function sendNow(trx: Trx, id: number, who: Who): Promise<void> {
 
 export const BORROWER_ACTIONS = [
   'send',
+  'resend',
   'cancel',
   'reject',
   'acceptConditions',
@@ -381,6 +386,8 @@ export type BorrowerAction = (typeof BORROWER_ACTIONS)[number];
 export interface ActionInput {
   note?: string | undefined;
   statement?: string | undefined;
+  /** For `resend`: the lenders to try now (library ids, in order); else a fresh proposal. */
+  lenders?: number[] | undefined;
 }
 
 export function borrowerEvent(action: BorrowerAction, body: ActionInput): RequesterEvent | null {
@@ -388,6 +395,8 @@ export function borrowerEvent(action: BorrowerAction, body: ActionInput): Reques
   switch (action) {
     case 'send':
       return { type: 'send' };
+    case 'resend':
+      return { type: 'resend' };
     case 'cancel':
       return { type: 'cancel', ...note };
     case 'reject':
@@ -482,6 +491,8 @@ export async function borrowerAction(
       if (action === 'send' && r.service_type === 'Copy' && r.copyright_declared_at === null) {
         throw conflict('copyright_missing');
       }
+      if (action === 'resend' && r.state === 'Unfilled')
+        await addLenders(trx, r.id, r.borrower_library_id, body.lenders);
       const event = borrowerEvent(action, body);
       if (!event) throw new Error('unreachable');
       const res = await applyRequester(trx, id, event, {
@@ -511,6 +522,47 @@ export async function borrowerAction(
 }
 
 // ------------------------------------------------------------------ rota
+
+/**
+ * An unfilled request gets new lenders at the end of its rota: the staff's own
+ * list (each checked like any rota entry, none tried before), or the libraries
+ * a fresh proposal ranks that were not tried yet. When none is left the
+ * machine refuses the re-send (`no_lender`) and this is rolled back with it.
+ */
+async function addLenders(trx: Trx, id: number, borrowerId: number, lenders: number[] | undefined): Promise<void> {
+  const [req, tried] = await Promise.all([
+    trx.selectFrom('ill_requests').select('cluster_id').where('id', '=', id).executeTakeFirstOrThrow(),
+    trx.selectFrom('ill_rota').select(['lender_library_id', 'position']).where('request_id', '=', id).execute(),
+  ]);
+  const triedIds = new Set(tried.map((x) => Number(x.lender_library_id)));
+  const borrower = await libraryById(trx, borrowerId);
+  const proposal = await proposeRota(trx, borrower.id, req.cluster_id, lenders ?? []);
+  let rota: Array<{ libraryId: number; score: number | null; reasons: unknown[]; addedBy: 'auto' | 'staff' }>;
+  if (lenders?.length) {
+    const again = lenders.filter((l) => triedIds.has(l));
+    if (again.length) throw invalidField('lenders', t('lender_tried', { ids: again.join(', ') }));
+    rota = await staffRota(trx, borrower, lenders, proposal);
+  } else {
+    rota = proposal.rota
+      .filter((x) => !triedIds.has(Number(x.libraryId)))
+      .map((x) => ({ libraryId: Number(x.libraryId), score: x.score, reasons: x.reasons, addedBy: 'auto' as const }));
+  }
+  if (!rota.length) return;
+  const last = Math.max(0, ...tried.map((x) => x.position));
+  await trx
+    .insertInto('ill_rota')
+    .values(
+      rota.map((x, i) => ({
+        request_id: id,
+        position: last + i + 1,
+        lender_library_id: x.libraryId,
+        added_by: x.addedBy,
+        score: x.score,
+        reasons: JSON.stringify(x.reasons),
+      })),
+    )
+    .execute();
+}
 
 /** Staff reorder, remove or add lenders while the request is not yet sent. */
 export async function editRota(db: Db, actor: Actor, id: number, lenders: number[]): Promise<void> {

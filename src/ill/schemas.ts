@@ -75,6 +75,12 @@ export const BorrowerActionBody = Type.Object(
   {
     note: Type.Optional(Str(2000)),
     statement: Type.Optional(Str(2000)),
+    lenders: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), {
+        maxItems: 20,
+        description: 'resend: lenders to try now (library ids, in order, none tried before); else a fresh proposal',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

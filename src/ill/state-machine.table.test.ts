@@ -96,6 +96,7 @@ const requesterTable: [RequesterEvent, RequesterState[]][] = [
   [{ type: 'validate' }, R('New', 'Validated')],
   [{ type: 'reject' }, R('New', 'Validated')],
   [{ type: 'send' }, R('Validated')],
+  [{ type: 'resend' }, R('Unfilled')],
   [{ type: 'requestNotConfirmed' }, R('SentToSupplier')],
   [{ type: 'cancel' }, [...R('New', 'Validated'), ...AT_LENDER, 'CancelPending', 'Cancelled']],
   [{ type: 'acceptConditions' }, R('ConditionalAnswerReceived')],
@@ -198,7 +199,7 @@ describe('the tables cover every event type', () => {
 
   it('names each requester event type and every ISO status at least once', () => {
     const covered = new Set(requesterTable.map(([e]) => e.type));
-    expect(covered.size).toBe(20);
+    expect(covered.size).toBe(21);
     const statuses = new Set(requesterTable.flatMap(([e]) => (e.type === 'supplierStatus' ? [e.status] : [])));
     expect([...statuses].sort()).toEqual([...STATUSES].sort());
   });

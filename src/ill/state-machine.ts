@@ -188,6 +188,10 @@ const REASONS = {
     id: 'Permintaan sudah dikirim ke perpustakaan pemberi pinjaman',
     en: 'The request has already been sent to a lender',
   },
+  not_unfilled: {
+    id: 'Hanya permintaan yang tidak terpenuhi (semua pemberi pinjaman sudah dicoba) yang dapat dikirim ulang',
+    en: 'Only an unfilled request (every lender tried) can be re-sent',
+  },
   no_lender: {
     id: 'Tidak ada lagi perpustakaan pemberi pinjaman dalam daftar giliran (rota)',
     en: 'No lender is left in the rota',

@@ -35,6 +35,10 @@ const catalogue = {
     id: 'Pernyataan hak cipta harus dicatat sebelum permintaan salinan dikirim',
     en: 'The copyright declaration must be recorded before a copy request is sent',
   },
+  lender_tried: {
+    id: 'Pemberi pinjaman ini sudah dicoba untuk permintaan ini: {ids}',
+    en: 'These lenders were already tried for this request: {ids}',
+  },
   rota_locked: {
     id: 'Daftar giliran hanya dapat diubah sebelum permintaan dikirim',
     en: 'The rota can only be changed before the request is sent',

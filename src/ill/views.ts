@@ -264,7 +264,12 @@ async function borrowerAllowed(db: DbOrTrx, r: RequestRow): Promise<string[]> {
     if (a === 'send' && r.service_type === 'Copy' && r.copyright_declared_at === null) continue;
     const ev = borrowerEvent(a as BorrowerAction, { note: 'x' });
     if (!ev) continue;
-    const res = applyRequesterEvent(r.state as RequesterState, ev, ctx);
+    // A re-send brings its own lenders.
+    const res = applyRequesterEvent(
+      r.state as RequesterState,
+      ev,
+      a === 'resend' ? { ...ctx, hasNextLender: true } : ctx,
+    );
     if (res.ok && !res.duplicate) out.push(a);
   }
   if (r.state === 'New' || r.state === 'Validated') out.push('editRota');
