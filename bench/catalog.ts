@@ -244,12 +244,17 @@ for (let i = 0; i < 50; i++) {
 async function searchLatency(database: Database) {
   for (const q of QUERIES.slice(0, 5)) await search(database.db, q); // warm caches
   const times: number[] = [];
+  const each: Array<[number, string]> = [];
   for (const q of QUERIES) {
     const t = performance.now();
-    await search(database.db, { ...q, facets: true });
+    const r = await search(database.db, { ...q, facets: true });
     times.push(performance.now() - t);
+    each.push([performance.now() - t, `${JSON.stringify(q)} -> ${r.total}${r.totalApproximate ? ' (approx.)' : ''}`]);
   }
   times.sort((a, b) => a - b);
+  console.error('slowest queries (ms):');
+  for (const [ms, q] of each.sort((a, b) => b[0] - a[0]).slice(0, 6))
+    console.error(`  ${ms.toFixed(0).padStart(6)}  ${q}`);
   return {
     median: times[Math.floor(times.length / 2)] as number,
     p95: times[Math.floor(times.length * 0.95)] as number,

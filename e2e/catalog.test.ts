@@ -32,6 +32,26 @@ describe('public union catalog', () => {
     await expect.poll(() => holdings.textContent()).toContain('Holding libraries and availability');
     await page.close();
   });
+
+  it('offers the corrected words when a typo finds nothing, and sorts by author', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.base}/catalog`);
+    await page.getByRole('searchbox').fill('tenggelamnya kapal van der wijk');
+    await page.getByRole('button', { name: 'Cari', exact: true }).click();
+    await expect.poll(() => page.locator('.suggestion').textContent()).toContain('Mungkin maksud Anda');
+    await page.locator('.suggestion').getByRole('button', { name: /wijck/ }).click();
+    await expect.poll(() => page.locator('ol.hitlist > li').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('searchbox').inputValue()).toBe('tenggelamnya kapal van der wijck');
+
+    await page.getByRole('searchbox').fill('sejarah');
+    await page.getByRole('button', { name: 'Cari', exact: true }).click();
+    await expect.poll(() => page.locator('ol.hitlist > li').count()).toBeGreaterThan(1);
+    await page.getByRole('combobox').first().selectOption('author');
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('author');
+    const hits = (await h.s.anonymous.get('/api/v1/catalog/search?q=sejarah&sort=author')).body.hits;
+    await expect.poll(() => page.locator('ol.hitlist > li a.title').first().textContent()).toContain(hits[0].title);
+    await page.close();
+  });
 });
 
 describe('staff catalogue work', () => {
