@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bib, libraryIds, load } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import type { Matcher } from './ingest.ts';
 import { catalogMatcher, MATCH_FORM_VERSION } from './match.ts';
 
 let s: TestSimpul;
@@ -62,5 +63,29 @@ describe('ingest with stored match forms', () => {
     const d = await load(s, lib.UPERTIS as number, [other], catalogMatcher);
     expect(d).toMatchObject({ added: 1, matched: 0 });
     expect(await clusterOf(lib.UPERTIS as number, 'id:UPI-9')).not.toBe(first);
+  });
+});
+
+describe('candidates under a crowded key', () => {
+  // Every record shares the title key; only the ISBN tells them apart, and compare decides by ISBN.
+  const byIsbn: Matcher = {
+    keys: (b) => [`t:${b.title}`, ...b.isbns.map((i) => `i:${i}`)],
+    compare: (a, b) =>
+      a.isbns.some((i) => b.isbns.includes(i))
+        ? { decision: 'match', score: 1, reasons: ['same ISBN'] }
+        : { decision: 'no-match', score: 0, reasons: [] },
+  };
+  const crowd = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) =>
+      bib({ sourceId: `${prefix}-${i}`, title: 'Laporan tahunan', isbns: [`isbn-${i}`] }),
+    );
+
+  it('looks at the rarest key first, so a shared ISBN is found past a title key reaching 90 clusters', async () => {
+    await load(s, lib.UINMY as number, crowd(90, 'UIN'), byIsbn);
+    const c = await load(s, lib['SDN01-BKT'] as number, [crowd(90, 'SD').at(-1) as ReturnType<typeof bib>], byIsbn);
+    expect(c).toMatchObject({ added: 1, matched: 1 });
+    expect(await clusterOf(lib['SDN01-BKT'] as number, 'id:SD-89')).toBe(
+      await clusterOf(lib.UINMY as number, 'id:UIN-89'),
+    );
   });
 });

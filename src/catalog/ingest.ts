@@ -57,6 +57,13 @@ export interface Matcher {
  * still find its matches.
  */
 const MAX_CLUSTERS_PER_KEY = 200;
+/*
+ * A record is compared with at most this many clusters, taken from its
+ * rarest keys first (an ISBN reaching one cluster before a title head
+ * reaching sixty): a crowded corpus costs a bounded number of comparisons
+ * and member reads per record, and the keys that identify go first.
+ */
+const MAX_CANDIDATE_CLUSTERS = 64;
 const MAX_MEMBERS_COMPARED = 20;
 // Rows of one key looked at to find its clusters (a key this common is skipped anyway).
 const MAX_ROWS_PER_KEY = 5000;
@@ -530,7 +537,26 @@ async function assignClusters(
     perKey.set(h.key, list);
   }
   for (const [key, ids] of perKey) if (ids.length > MAX_CLUSTERS_PER_KEY) perKey.delete(key);
-  const clusterSet = new Set<number>([...perKey.values()].flat());
+  const candidatesOf = new Map<Work, number[]>();
+  const clusterSet = new Set<number>();
+  for (const w of work) {
+    const keys = w.rec.matchKeys
+      .filter((k) => perKey.has(k))
+      .sort((a, b) => (perKey.get(a)?.length ?? 0) - (perKey.get(b)?.length ?? 0));
+    const picked = new Set<number>();
+    for (const k of keys) {
+      for (const c of perKey.get(k) ?? []) {
+        if (picked.size >= MAX_CANDIDATE_CLUSTERS) break;
+        picked.add(c);
+      }
+      if (picked.size >= MAX_CANDIDATE_CLUSTERS) {
+        count('records at the candidate limit', 1);
+        break;
+      }
+    }
+    candidatesOf.set(w, [...picked]);
+    for (const c of picked) clusterSet.add(c);
+  }
   // The clusters records leave are read too: whether a record was alone in its cluster decides if it keeps it.
   for (const w of work) if (w.oldCluster !== null) clusterSet.add(w.oldCluster);
   // Members come with their stored match form; the whole bib only where there is no usable form.
@@ -598,12 +624,12 @@ async function assignClusters(
     const seen = new Set<number>();
     let best: { cluster: number; score: number } | null = null;
     const forced = decisions.merge.get(w.rec.key);
-    for (const cluster of new Set(w.rec.matchKeys.flatMap((key) => perKey.get(key) ?? []))) {
+    const split = decisions.split.get(w.rec.key);
+    for (const cluster of candidatesOf.get(w) ?? []) {
       for (const cand of compared.get(cluster) ?? []) {
         if (seen.has(cand.id) || cand.cluster_id === null) continue;
         seen.add(cand.id);
-        const pair = `${cand.library_id}|${cand.record_key}`;
-        if (decisions.split.get(w.rec.key)?.has(pair)) continue;
+        if (split?.has(`${cand.library_id}|${cand.record_key}`)) continue;
         const holder = libsIn.get(cand.cluster_id)?.get(libraryId);
         if (holder !== undefined && holder !== self) continue;
         if (matcher.mayMatch && !matcher.mayMatch(w.rec.bib, cand.bib)) {
