@@ -3,6 +3,7 @@ import { ApiError, api, type Page } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
+import { MappingPanel } from './MappingPanel.tsx';
 
 interface Batch {
   id: number;
@@ -60,6 +61,8 @@ export function ImportsPage() {
   const [rejected, setRejected] = useState<Page<Rejected> | null>(null);
   const [format, setFormat] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [mappingId, setMappingId] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
@@ -97,7 +100,11 @@ export function ImportsPage() {
     setRejected(null);
     setProgress(0);
     try {
-      const qs = new URLSearchParams({ filename: file.name, ...(format ? { format } : {}) });
+      const qs = new URLSearchParams({
+        filename: file.name,
+        ...(format ? { format } : {}),
+        ...(format === 'csv' && mappingId !== null ? { mapping: String(mappingId) } : {}),
+      });
       const csrf = (await api<{ csrfToken: string | null }>('GET', '/api/v1/auth/me')).csrfToken;
       const b = await upload(`/api/v1/libraries/${library}/imports?${qs}`, file, csrf, setProgress);
       setSelected(b);
@@ -116,7 +123,13 @@ export function ImportsPage() {
       <h1>{t('importsTitle')}</h1>
       <form className="card stack" onSubmit={submit}>
         <Field label={t('importFile')}>
-          <input ref={fileRef} type="file" name="file" required />
+          <input
+            ref={fileRef}
+            type="file"
+            name="file"
+            required
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
         </Field>
         <Field label={t('importFormat')}>
           <select name="format" value={format} onChange={(e) => setFormat(e.target.value)}>
@@ -127,10 +140,11 @@ export function ImportsPage() {
             ))}
           </select>
         </Field>
+        {format === 'csv' && library ? <MappingPanel library={library} file={file} onMapping={setMappingId} /> : null}
         {progress !== null ? <progress max={1} value={progress} aria-label={t('uploading')} /> : null}
         <ErrorBox error={error} />
         <div className="actions">
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={format === 'csv' && mappingId === null}>
             {t('importStart')}
           </button>
         </div>
