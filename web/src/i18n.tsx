@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { catalogText } from './pages/catalog/text.ts';
 import { illText } from './pages/ill/text.ts';
+import { illAdminText } from './pages/ill-admin/text.ts';
 import { portalText } from './pages/portal/text.ts';
 import { coopText } from './pages/programs/coop-text.ts';
 import { programsText } from './pages/programs/text.ts';
@@ -257,6 +258,7 @@ export const textModules: Record<string, Texts> = {
   coop: coopText,
   portal: portalText,
   ill: illText,
+  illAdmin: illAdminText,
 };
 
 const dictionaries: Record<Lang, Record<string, string>> = {

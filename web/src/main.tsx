@@ -12,6 +12,7 @@ import { PortalRequestsPage } from './pages/ill/Patron.tsx';
 import { IllLabelPage, IllPickSlipPage } from './pages/ill/Print.tsx';
 import { IllLendingPage, IllRequestPage } from './pages/ill/Request.tsx';
 import { IllWorkspacePage } from './pages/ill/Workspace.tsx';
+import { IllFiguresPage, IllMessagesPage, IllPeersPage, IllPolicyPage } from './pages/ill-admin/Admin.tsx';
 import { LibrariesPage } from './pages/Libraries.tsx';
 import { LibraryPage } from './pages/Library.tsx';
 import { LoginPage } from './pages/Login.tsx';
@@ -147,6 +148,10 @@ function Layout() {
               ['/ill/lending/:id', <IllLendingPage key="il" />],
               ['/ill/lending/:id/pick-slip', <IllPickSlipPage key="ips" />],
               ['/ill/lending/:id/shipping-label', <IllLabelPage key="isl" direction="outbound" />],
+              ['/ill/settings', <IllPolicyPage key="iap" />],
+              ['/ill/settings/peers', <IllPeersPage key="iapr" />],
+              ['/ill/settings/messages', <IllMessagesPage key="iam" />],
+              ['/ill/figures', <IllFiguresPage key="iaf" />],
             ].map(([p, el]) => (
               <Route key={p as string} path={p as string} element={me ? el : <Navigate to="/login" replace />} />
             ))}

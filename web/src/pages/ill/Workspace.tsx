@@ -150,6 +150,7 @@ export function IllWorkspacePage({ side }: { side: Side }) {
         <Link to="/ill/new" className="button primary">
           {t('illNewRequest')}
         </Link>
+        <Link to="/ill/settings">{t('illAdmEntry')}</Link>
       </nav>
       <form className="card filters" onSubmit={search}>
         <Field label={t('illState')}>

@@ -64,6 +64,7 @@ const id = {
   'illState.RequestReceived': 'Permintaan diterima',
   // actions of both sides
   'illAct.send': 'Kirim ke pemberi pinjaman',
+  'illAct.resend': 'Kirim ulang ke pemberi pinjaman lain',
   'illAct.cancel': 'Batalkan permintaan',
   'illAct.reject': 'Tolak',
   'illAct.acceptConditions': 'Terima syarat',
@@ -280,6 +281,7 @@ const en: Record<Key, string> = {
   'illState.Cancelled': 'Cancelled',
   'illState.RequestReceived': 'Request received',
   'illAct.send': 'Send to lender',
+  'illAct.resend': 'Re-send to other lenders',
   'illAct.cancel': 'Cancel request',
   'illAct.reject': 'Reject',
   'illAct.acceptConditions': 'Accept conditions',
