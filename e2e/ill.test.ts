@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
+import { patronId, supplierIdOf } from '../test/ill-support.ts';
 import { startBrowserSimpul } from './harness.ts';
 
 const h = startBrowserSimpul({ demoCatalog: true });
@@ -250,5 +251,63 @@ describe('interlibrary loan in the browser', () => {
     expect(overflow).toBeLessThanOrEqual(1);
     await bh.context.close();
     await ln.context.close();
+  });
+  it('a renewal asked and granted with a new due date, a recall, the item reported lost and its charge settled', async () => {
+    // the loan up to shipped through the API; the rest in the browser
+    const { clusterId } = await titleOnlyUpertisHolds();
+    const bhApi = await h.s.as('pustakawan.bunghatta');
+    const upApi = await h.s.as('pustakawan.upertis');
+    const made = await bhApi.post('/api/v1/ill/requests', {
+      patronId: await patronId(h.s, 'BH-2024-0001'),
+      clusterId,
+      serviceType: 'Loan',
+      send: true,
+    });
+    expect(made.status).toBe(201);
+    const supId = await supplierIdOf(bhApi, made.body.id);
+    expect((await upApi.post(`/api/v1/ill/supplier-requests/${supId}/actions/ship`, {})).status).toBe(200);
+    expect((await bhApi.post(`/api/v1/ill/requests/${made.body.id}/actions/receive`, {})).status).toBe(200);
+
+    const bh = await as('pustakawan.bunghatta');
+    const up = await as('pustakawan.upertis');
+    await bh.page.goto(`${h.base}/ill/requests/${made.body.id}`);
+    await expect.poll(() => state(bh.page)).toBe('Diterima');
+    await bh.page.getByLabel('Catatan').fill('masih dipakai untuk penelitian');
+    await bh.page.getByRole('button', { name: 'Minta perpanjangan', exact: true }).click();
+    await expect.poll(() => state(bh.page)).toBe('Perpanjangan diminta');
+
+    await up.page.goto(`${h.base}/ill/lending/${supId}`);
+    await expect.poll(() => state(up.page)).toBe('Perpanjangan diminta');
+    const newDue = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    await up.page.getByLabel('Tanggal jatuh tempo').fill(newDue);
+    await up.page.getByRole('button', { name: 'Setujui perpanjangan', exact: true }).click();
+    await expect.poll(() => state(up.page)).toBe('Dipinjamkan');
+    expect(await up.page.getByTestId('ill-due').textContent()).toBe(newDue);
+    await bh.page.reload();
+    await expect.poll(() => state(bh.page)).toBe('Diterima');
+    expect(await bh.page.getByTestId('ill-due').textContent()).toBe(newDue);
+
+    await up.page.getByRole('button', { name: 'Tarik kembali', exact: true }).click();
+    await expect.poll(() => state(up.page)).toBe('Ditarik kembali');
+    await bh.page.reload();
+    await expect.poll(() => state(bh.page)).toBe('Ditarik kembali');
+    await bh.page.getByLabel('Catatan').fill('hilang di perjalanan');
+    await bh.page.getByRole('button', { name: 'Laporkan hilang', exact: true }).click();
+    await expect.poll(() => state(bh.page)).not.toBe('Ditarik kembali');
+
+    await up.page.reload();
+    await expect.poll(() => state(up.page)).toBe('Selesai tanpa pengembalian');
+    const charges = up.page.getByTestId('ill-charges');
+    await expect.poll(() => charges.textContent()).toContain('Hilang');
+    expect(await charges.textContent()).toContain('terbuka');
+    await charges.getByRole('button', { name: 'Selesaikan' }).click();
+    await expect.poll(() => charges.textContent()).toContain('diselesaikan');
+    expect(await charges.getByRole('button', { name: 'Selesaikan' }).count()).toBe(0);
+    // the borrower sees the charge, without the lender's buttons
+    await bh.page.reload();
+    await expect.poll(() => bh.page.getByTestId('ill-charges').textContent()).toContain('diselesaikan');
+    expect(await bh.page.getByTestId('ill-charges').getByRole('button').count()).toBe(0);
+    await bh.context.close();
+    await up.context.close();
   });
 });
