@@ -310,4 +310,32 @@ describe('interlibrary loan in the browser', () => {
     await bh.context.close();
     await up.context.close();
   });
+  it('an unfilled request is sent again to a lender staff choose', async () => {
+    const { clusterId } = await titleOnlyUpertisHolds();
+    const bhApi = await h.s.as('pustakawan.bunghatta');
+    const upApi = await h.s.as('pustakawan.upertis');
+    const made = await bhApi.post('/api/v1/ill/requests', {
+      patronId: await patronId(h.s, 'BH-2024-0001'),
+      clusterId,
+      serviceType: 'Loan',
+      send: true,
+    });
+    const supId = await supplierIdOf(bhApi, made.body.id);
+    const unfilled = await upApi.post(`/api/v1/ill/supplier-requests/${supId}/actions/unfilled`, { reason: 'rusak' });
+    expect(unfilled.status).toBe(200);
+
+    const bh = await as('pustakawan.bunghatta');
+    await bh.page.goto(`${h.base}/ill/requests/${made.body.id}`);
+    await expect.poll(() => state(bh.page)).toBe('Tidak terpenuhi');
+    const pick = bh.page.getByTestId('resend-lenders');
+    await pick
+      .getByLabel('Tambah pemberi pinjaman')
+      .selectOption({ label: 'Perpustakaan Umum Daerah Kota Payakumbuh' });
+    await pick.getByRole('button', { name: 'Tambah pemberi pinjaman', exact: true }).click();
+    await bh.page.getByRole('button', { name: 'Kirim ulang ke pemberi pinjaman lain', exact: true }).click();
+    await expect.poll(() => state(bh.page)).toBe('Terkirim ke pemberi pinjaman');
+    const current = bh.page.getByTestId('ill-rota').locator('li', { hasText: 'sedang ditanya' });
+    expect(await current.textContent()).toContain('Payakumbuh');
+    await bh.context.close();
+  });
 });

@@ -350,6 +350,59 @@ export function RotaEditor({
   );
 }
 
+/** For re-sending an unfilled request: new lenders in order (none asked before), or none for a fresh proposal. */
+function ResendLenders({
+  r,
+  list,
+  onChange,
+}: {
+  r: RequestDetail;
+  list: Array<{ id: number; name: string }>;
+  onChange(l: Array<{ id: number; name: string }>): void;
+}) {
+  const { t } = useI18n();
+  const libraries = useLibraryOptions();
+  const [add, setAdd] = useState('');
+  const asked = new Set(r.rota.map((e) => e.library.id));
+  const move = (i: number, d: -1 | 1) => {
+    const next = [...list];
+    const [x] = next.splice(i, 1);
+    if (x) next.splice(i + d, 0, x);
+    onChange(next);
+  };
+  return (
+    <div className="stack" data-testid="resend-lenders">
+      <p className="muted small">{t('illResendHint')}</p>
+      <RotaEditor list={list} onMove={move} onRemove={(i) => onChange(list.filter((_, j) => j !== i))} />
+      <div className="filters">
+        <Field label={t('illAddLender')}>
+          <select value={add} onChange={(e) => setAdd(e.target.value)}>
+            <option value="">—</option>
+            {libraries
+              .filter((l) => l.id !== r.borrower.id && !asked.has(l.id) && !list.some((x) => x.id === l.id))
+              .map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+          </select>
+        </Field>
+        <button
+          type="button"
+          disabled={!add}
+          onClick={() => {
+            const l = libraries.find((x) => String(x.id) === add);
+            if (l) onChange([...list, l]);
+            setAdd('');
+          }}
+        >
+          {t('illAddLender')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** The borrowing library's page of a request. */
 export function IllRequestPage() {
   const { id = '' } = useParams();
@@ -357,6 +410,7 @@ export function IllRequestPage() {
   const [r, loadError, reload, setR] = useDetail<RequestDetail>(`/api/v1/ill/requests/${encodeURIComponent(id)}`);
   const [note, setNote] = useState('');
   const [statement, setStatement] = useState('');
+  const [resendTo, setResendTo] = useState<Array<{ id: number; name: string }>>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -366,9 +420,11 @@ export function IllRequestPage() {
     const body: Record<string, unknown> = {};
     if (note.trim()) body.note = note.trim();
     if (action === 'declareCopyright') body.statement = statement.trim() || t('illCopyrightDefault');
+    if (action === 'resend' && resendTo.length) body.lenders = resendTo.map((l) => l.id);
     try {
       setR(await api<RequestDetail>('POST', `/api/v1/ill/requests/${id}/actions/${action}`, body));
       setNote('');
+      setResendTo([]);
     } catch (e) {
       setError(e);
       // the request may have moved on meanwhile (the lender acted): show where it stands now
@@ -469,6 +525,9 @@ export function IllRequestPage() {
                   onChange={(e) => setStatement(e.target.value)}
                 />
               </Field>
+            ) : null}
+            {r.allowedActions.includes('resend') ? (
+              <ResendLenders r={r} list={resendTo} onChange={setResendTo} />
             ) : null}
             <Field label={t('illNote')}>
               <textarea name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
