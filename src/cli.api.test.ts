@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './platform/db.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'simpul-cli-'));
@@ -130,5 +131,50 @@ describe('simpul command line', () => {
     const bad = await run(['import', file, '--library', 'NOPE']);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('Library not found');
+  }, 120_000);
+
+  it('imports a spreadsheet through a saved mapping named with --mapping, and again changes nothing', async () => {
+    // Saved as the import page would; the database is closed again before the command runs.
+    const database = await openDatabase({ databaseUrl: databaseUrl ?? undefined, dataDir });
+    const lib = await database.db
+      .selectFrom('libraries')
+      .select('id')
+      .where('code', '=', 'BUNGHATTA')
+      .executeTakeFirstOrThrow();
+    await database.db
+      .insertInto('catalog_mappings')
+      .values({
+        library_id: lib.id,
+        name: 'Buku induk',
+        columns: JSON.stringify([
+          { column: 'Judul', field: 'title' },
+          { column: 'Pengarang', field: 'authors' },
+          { column: 'Eksemplar', field: 'barcodes' },
+          { column: 'Lokasi', field: 'location' },
+        ]),
+        delimiter: ';',
+        multi_value_separator: '|',
+      })
+      .execute();
+    await database.close();
+    const file = path.join(dataDir, 'buku-induk.csv');
+    writeFileSync(
+      file,
+      'Judul;Pengarang;Eksemplar;Lokasi\nSiti Nurbaya;Marah Rusli;CLI-1|CLI-2;Rak Sastra\n;Tanpa judul;CLI-3;Rak\n',
+    );
+    const first = await run(['import', file, '--library', 'BUNGHATTA', '--mapping', 'buku induk', '--json']);
+    expect(first.code, first.out).toBe(0);
+    const report = JSON.parse(first.out.trim().split('\n').pop() as string);
+    expect(report).toMatchObject({ format: 'csv', status: 'done', counts: { read: 2, added: 1, rejected: 1 } });
+    const again = JSON.parse(
+      (await run(['import', file, '--library', 'BUNGHATTA', '--mapping', 'Buku induk', '--json'])).out
+        .trim()
+        .split('\n')
+        .pop() as string,
+    );
+    expect(again.counts).toMatchObject({ added: 0, updated: 0, unchanged: 1, rejected: 1 });
+    const missing = await run(['import', file, '--library', 'BUNGHATTA', '--mapping', 'Tidak ada']);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('not found');
   }, 120_000);
 });
