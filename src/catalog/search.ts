@@ -380,8 +380,7 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
   // m: the matches, at most cap + 1 of them (the LIMIT stops the index scan there). When there are more,
   // the query is broad: its total and facets come from a sample of the table's pages (smp), and relevance
   // ranks the first cap matches. Sorted pages always come from the whole set, in index order.
-  const row = (
-    await sql<Row>`
+  const statement = sql<Row>`
     with m as materialized (
       select ${cols}, ${rank} as rank from clusters c where ${where} limit ${cap + 1}
     ),
@@ -411,8 +410,14 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
           'language', c.language, 'record_count', c.record_count, 'holdings_count', c.holdings_count,
           'available_count', c.available_count) order by p.part, ${orderBy('p')}), '[]')
         from page p join clusters c on c.id = p.id) as hits
-      ${withFacets ? sql`, ${facetSql} as f` : sql``}`.execute(db)
-  ).rows[0] as Row;
+      ${withFacets ? sql`, ${facetSql} as f` : sql``}`;
+  // The bitmaps of common words (100,000+ clusters each at 1M) outgrow the default 4 MB of work_mem and
+  // turn lossy, and then every row of their pages is read and rechecked: give this one statement more.
+  const run = async (t: Db) => {
+    await sql`set local work_mem = '32MB'`.execute(t);
+    return (await statement.execute(t)).rows[0] as Row;
+  };
+  const row = db.isTransaction ? ((await statement.execute(db)).rows[0] as Row) : await db.transaction().execute(run);
   const broad = row.k > cap;
   // A broad query has at least cap + 1 matches; the sample says how many more.
   const total = broad ? Math.max(cap + 1, Math.round((row.sampled * 100) / pct)) : row.k;
