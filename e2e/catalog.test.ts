@@ -27,9 +27,16 @@ describe('public union catalog', () => {
     await expect.poll(() => holdings.textContent()).toContain('UPT Perpustakaan Proklamator Bung Hatta');
     expect(await holdings.textContent()).toMatch(/\d\/\d tersedia/);
     expect(await page.getByText('Cantuman sumber (5)').isVisible()).toBe(true);
+    // Why the records are one title, and the language, in the reader's language.
+    const members = page.locator('ul.members');
+    expect(await members.textContent()).toMatch(/Digabung karena: tahun sama 1938; judul sama; pengarang sama/);
+    expect(await members.textContent()).not.toMatch(/same title|similar|authors agree/);
+    expect(await page.locator('dl.facts').textContent()).toContain('Indonesia');
 
     await page.getByRole('button', { name: 'EN' }).click();
     await expect.poll(() => holdings.textContent()).toContain('Holding libraries and availability');
+    expect(await members.textContent()).toMatch(/Matched because: same year 1938; same title; authors agree/);
+    expect(await page.locator('dl.facts').textContent()).toContain('Indonesian');
     await page.close();
   });
 

@@ -95,6 +95,10 @@ describe('catalog API', () => {
       bib({ sourceId: 'u1', title: 'Tenggelamnya Kapal Van der Wijck', authors: ['Hamka'], year: 1940 }),
     ]);
     expect((await s.anonymous.get('/api/v1/catalog/search?q=wijck')).body.total).toBe(1);
+    // The record page says why the records are together: the staff decision, not the matcher (years now differ).
+    const together = (await s.anonymous.get(`/api/v1/catalog/clusters/${hit.clusterId}`)).body;
+    expect(together.members).toHaveLength(2);
+    expect(together.members[1].matchReasons).toEqual(['staff decision: same manifestation']);
     const audit = await coord.get('/api/v1/audit?entity=cluster');
     expect(audit.body.items.map((e: any) => e.action)).toEqual(['merge', 'split']);
   });

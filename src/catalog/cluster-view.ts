@@ -34,6 +34,30 @@ export async function getCluster(db: Db, id: number) {
     .orderBy('l.name')
     .execute();
   const holdings = (await holdingsOf(db, [id])).get(id) ?? [];
+  // A record staff merged in is here because of that decision, whatever the matcher would say.
+  const keys = members.map((m) => `${m.library_id}|${m.record_key}`);
+  const merged = new Map<string, string>();
+  if (members.length > 1) {
+    const decisions = await db
+      .selectFrom('cluster_decisions')
+      .select(['a_library_id', 'a_record_key', 'b_library_id', 'b_record_key', 'note'])
+      .where('kind', '=', 'merge')
+      .where('active', '=', true)
+      .where((eb) =>
+        eb.or(
+          members.map((m) => eb.and([eb('a_library_id', '=', m.library_id), eb('a_record_key', '=', m.record_key)])),
+        ),
+      )
+      .execute();
+    for (const d of decisions) {
+      const a = `${d.a_library_id}|${d.a_record_key}`;
+      const b = `${d.b_library_id}|${d.b_record_key}`;
+      if (!keys.includes(a) || !keys.includes(b)) continue;
+      const why = `staff decision: same manifestation${d.note ? ` (${d.note})` : ''}`;
+      merged.set(a, why);
+      merged.set(b, why);
+    }
+  }
   const items = await db
     .selectFrom('items as i')
     .innerJoin('libraries as l', 'l.id', 'i.library_id')
@@ -63,7 +87,12 @@ export async function getCluster(db: Db, id: number) {
     })),
     members: members.map(
       (m, i): ClusterMember => ({
-        matchReasons: i === 0 || !members[0] ? [] : compare(members[0].bib, m.bib).reasons,
+        matchReasons:
+          i === 0 || !members[0]
+            ? []
+            : merged.has(`${m.library_id}|${m.record_key}`)
+              ? [merged.get(`${m.library_id}|${m.record_key}`) as string]
+              : compare(members[0].bib, m.bib).reasons,
         recordId: m.id,
         libraryId: m.library_id,
         libraryCode: m.code,

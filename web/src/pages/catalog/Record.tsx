@@ -5,6 +5,8 @@ import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
 import { AskForTitle } from '../ill/Patron.tsx';
+import { languageName } from './language-name.ts';
+import { matchReason } from './match-reasons.ts';
 
 interface Bib {
   title: string;
@@ -59,7 +61,7 @@ interface Cluster {
 
 export function CatalogRecordPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [c, setC] = useState<Cluster | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -128,7 +130,7 @@ export function CatalogRecordPage() {
             {row(t('year'), d.year)}
             {row(t('edition'), d.edition)}
             {row(t('formatLabel'), t(`format.${d.format}`))}
-            {row(t('languageLabel'), d.language)}
+            {row(t('languageLabel'), d.language ? languageName(d.language, lang) : undefined)}
             {row(t('physical'), d.physical)}
             {row(t('series'), d.series)}
             {row(t('isbn'), d.isbns.join(', '))}
@@ -189,7 +191,7 @@ export function CatalogRecordPage() {
             {m.libraryName} · <code>{m.recordKey}</code> · {m.format}
             {m.matchReasons.length ? (
               <div className="muted small">
-                {t('matchedBecause')}: {m.matchReasons.join('; ')}
+                {t('matchedBecause')}: {m.matchReasons.map((r) => matchReason(r, lang)).join('; ')}
               </div>
             ) : null}
             {me && c.members.length > 1 ? (

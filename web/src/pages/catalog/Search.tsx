@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { ErrorBox, Pager, useFilterParams } from '../../ui.tsx';
+import { languageName } from './language-name.ts';
 
 interface Holding {
   libraryCode: string;
@@ -50,7 +51,7 @@ const FACETS: Array<[string, string]> = [
 ];
 
 export function CatalogSearchPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [params, set, setParams] = useFilterParams();
   const [q, setQ] = useState(params.get('q') ?? '');
   const [result, setResult] = useState<Result | null>(null);
@@ -88,6 +89,7 @@ export function CatalogSearchPage() {
   const label = (facet: string, v: FacetValue) => {
     if (facet === 'format') return t(`format.${v.value}`);
     if (facet === 'libraryType') return t(`type.${v.value}`);
+    if (facet === 'language') return languageName(v.value, lang);
     return v.label;
   };
   const activeFilters = FACETS.filter(([, p]) => params.get(p)).length + (params.get('available') ? 1 : 0);
