@@ -21,10 +21,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { collectIngestProfile, ingestStream } from '../src/catalog/ingest.ts';
 import { readIso2709 } from '../src/catalog/marc/iso2709.ts';
@@ -241,24 +243,76 @@ for (let i = 0; i < 50; i++) {
   QUERIES.push(kinds[i % kinds.length] as Parameters<typeof search>[1]);
 }
 
+/** CPU nanoseconds the PostgreSQL backends of this database have used (/proc/<pid>/schedstat), or null. */
+async function backendCpuNs(database: Database): Promise<number | null> {
+  if (database.kind !== 'postgres') return null;
+  const r = await sql<{ pid: number }>`select pid from pg_stat_activity
+    where datname = current_database() and backend_type = 'client backend'`.execute(database.db);
+  let ns = 0;
+  for (const { pid } of r.rows) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return null; // another machine's server
+    }
+  }
+  return ns;
+}
+
+/**
+ * Median and p95 of the 50 queries' wall time and, on a local PostgreSQL server, of the
+ * backends' CPU time per query (which the machine's load distorts much less).
+ */
 async function searchLatency(database: Database) {
   for (const q of QUERIES.slice(0, 5)) await search(database.db, q); // warm caches
   const times: number[] = [];
+  const cpus: number[] = [];
   const each: Array<[number, string]> = [];
   for (const q of QUERIES) {
+    const cpu0 = await backendCpuNs(database);
     const t = performance.now();
     const r = await search(database.db, { ...q, facets: true });
-    times.push(performance.now() - t);
-    each.push([performance.now() - t, `${JSON.stringify(q)} -> ${r.total}${r.totalApproximate ? ' (approx.)' : ''}`]);
+    const ms = performance.now() - t;
+    const cpu1 = await backendCpuNs(database);
+    const cpu = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / 1e6 : null;
+    times.push(ms);
+    if (cpu !== null) cpus.push(cpu);
+    each.push([
+      ms,
+      `${JSON.stringify(q)} -> ${r.total}${r.totalApproximate ? ' (approx.)' : ''}${cpu !== null ? ` [backend CPU ${cpu.toFixed(0)} ms]` : ''}`,
+    ]);
   }
   times.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
   console.error('slowest queries (ms):');
   for (const [ms, q] of each.sort((a, b) => b[0] - a[0]).slice(0, 6))
     console.error(`  ${ms.toFixed(0).padStart(6)}  ${q}`);
+  const at = (xs: number[], p: number) => xs[Math.floor(xs.length * p)] as number;
   return {
-    median: times[Math.floor(times.length / 2)] as number,
-    p95: times[Math.floor(times.length * 0.95)] as number,
+    median: at(times, 0.5),
+    p95: at(times, 0.95),
+    cpu: cpus.length === times.length ? { median: at(cpus, 0.5), p95: at(cpus, 0.95) } : null,
+    load: loadavg()[0] as number,
   };
+}
+
+function latencyRows(
+  name: string,
+  what: string,
+  lat: Awaited<ReturnType<typeof searchLatency>>,
+): Array<[string, string]> {
+  const out: Array<[string, string]> = [
+    [
+      `search on ${name} at ${what}: median / p95 (ms, 50 queries with facets; load ${lat.load.toFixed(1)})`,
+      `${lat.median.toFixed(1)} / ${lat.p95.toFixed(1)}`,
+    ],
+  ];
+  if (lat.cpu)
+    out.push([
+      `  PostgreSQL backend CPU per query: median / p95 (ms)`,
+      `${lat.cpu.median.toFixed(1)} / ${lat.cpu.p95.toFixed(1)}`,
+    ]);
+  return out;
 }
 
 interface Target {
@@ -358,11 +412,7 @@ for (const [name, open] of targets) {
         await buildSearchCorpus(database.db, await realRecords(), N, LIBRARIES, WORDS, (m) => console.error(`  ${m}`));
         rows.push([`search corpus on ${name} built in (s)`, ((performance.now() - t) / 1000).toFixed(0)]);
       }
-      const lat = await searchLatency(database);
-      rows.push([
-        `search on ${name} at ${N.toLocaleString('en')} clusters: median / p95 (ms, 50 queries with facets)`,
-        `${lat.median.toFixed(1)} / ${lat.p95.toFixed(1)}`,
-      ]);
+      rows.push(...latencyRows(name, `${N.toLocaleString('en')} clusters`, await searchLatency(database)));
       continue;
     }
     await prepare(database);
@@ -373,11 +423,7 @@ for (const [name, open] of targets) {
       `${Math.round(ing.rate).toLocaleString('en')} (${ing.records.toLocaleString('en')} records in ${ing.seconds.toFixed(0)} s, ${ing.clusters.toLocaleString('en')} clusters)`,
     ]);
     rows.push([`peak memory during ingest on ${name} (RSS MB)`, ing.peakMb.toFixed(0)]);
-    const lat = await searchLatency(database);
-    rows.push([
-      `search on ${name} at ${N.toLocaleString('en')}: median / p95 (ms, 50 queries with facets)`,
-      `${lat.median.toFixed(1)} / ${lat.p95.toFixed(1)}`,
-    ]);
+    rows.push(...latencyRows(name, N.toLocaleString('en'), await searchLatency(database)));
   } finally {
     await database.close().catch(() => {});
     await drop();

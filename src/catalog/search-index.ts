@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../platform/db.ts';
 import { normalizeIsbn, normalizeIssn } from './isbn.ts';
 import { fold, withModernSpelling, words } from './search-text.ts';
@@ -72,6 +72,31 @@ export function indexDocument(display: Bib, members: Bib[]): IndexDocument {
     callNumbers,
     publisherKey: display.publisher ? fold(display.publisher) : null,
   };
+}
+
+/**
+ * How widely a cluster is held, as one lexeme of its search document: '~h3' for 16 or
+ * more member records, '~h2' for 5–15, '~h1' for 2–4, none for one. Words are folded letters
+ * and digits, so neither a query nor a record can make one; search reads a broad query's
+ * candidates tier by tier through the document's GIN index (search.ts). Migration 0050
+ * and heldTokenSql say the same.
+ */
+export const HELD_TIERS = [
+  { token: '~h3', min: 16 },
+  { token: '~h2', min: 5 },
+  { token: '~h1', min: 2 },
+] as const;
+
+export function heldToken(recordCount: number): string | null {
+  return HELD_TIERS.find((t) => recordCount >= t.min)?.token ?? null;
+}
+
+/** heldToken in SQL, as a tsvector ('' for a title one library holds). */
+export function heldTokenSql(recordCount: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(case ${sql.join(
+    HELD_TIERS.map((t) => sql`when ${recordCount} >= ${sql.lit(t.min)} then ${sql.lit(t.token)}`),
+    sql.raw(' '),
+  )} else '' end)::tsvector`;
 }
 
 const LEXICON_WORD = /^\p{L}{3,40}$/u;
@@ -163,7 +188,8 @@ export async function storeClusterIndex(
       library_ids integer[], region_codes text[], library_types text[], available_library_ids integer[],
       holdings_count integer, available_count integer, record_count integer)`;
   const searchDoc = sql`setweight(to_tsvector('simple', x.t_title), 'A') || setweight(to_tsvector('simple', x.t_authors), 'B')
-        || setweight(to_tsvector('simple', x.t_subjects), 'C') || setweight(to_tsvector('simple', x.t_other), 'D')`;
+        || setweight(to_tsvector('simple', x.t_subjects), 'C') || setweight(to_tsvector('simple', x.t_other), 'D')
+        || ${heldTokenSql(sql`x.record_count`)}`;
   // Sorted, so that two ingests adding the same new words lock them in the same order.
   await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify([...known].sort())}::jsonb) w
     on conflict do nothing`.execute(trx);

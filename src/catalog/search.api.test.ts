@@ -101,6 +101,47 @@ describe('search quality', () => {
     expect(byYear.hits.map((h) => h.year)).toEqual([2005, 2005]);
   });
 
+  it('ranks a broad query over its best matches (title hits, widely held), not its oldest', async () => {
+    const codes = Object.keys(lib).slice(0, 5);
+    expect(codes).toHaveLength(5);
+    // The oldest matches have the word only in the publisher.
+    await load(
+      'BUNGHATTA',
+      Array.from({ length: 6 }, (_, i) =>
+        bib({ sourceId: `rm${i}`, title: `Buku Masak ${i}`, publisher: 'Penerbit Rempah' }),
+      ),
+    );
+    await load('UINMY', [bib({ sourceId: 'rk', title: 'Kisah Rempah' })]);
+    for (const code of codes) await load(code, [bib({ sourceId: `rj-${code}`, title: 'Jalur Rempah Nusantara' })]);
+    for (const code of codes.slice(0, 2)) {
+      await load(code, [
+        bib({ sourceId: `rd-${code}`, title: 'Rempah dan Kuliner' }),
+        bib({ sourceId: `ra-${code}`, title: 'Catatan Dapur', authors: ['Rempah, Budi'] }),
+      ]);
+    }
+    const exact = await search(s.ctx.database.db, { q: 'rempah', pageSize: 4 });
+    expect(exact.total).toBe(10);
+    expect(exact.totalApproximate).toBeUndefined();
+    const top = ['Jalur Rempah Nusantara', 'Rempah dan Kuliner', 'Kisah Rempah', 'Catatan Dapur'];
+    expect(exact.hits.map((h) => h.title)).toEqual(top);
+    expect(exact.hits.map((h) => h.recordCount)).toEqual([5, 2, 1, 2]);
+    // Broad (more than 3 matches): only 4 are ranked, and they are still the best 4, though loaded last.
+    const broad = await search(s.ctx.database.db, { q: 'rempah', pageSize: 4, exactUpTo: 3 });
+    expect(broad.totalApproximate).toBe(true);
+    expect(broad.hits.map((h) => h.title)).toEqual(top);
+    // The parts the matches are read in are disjoint and cover them all: exact counts stay exact.
+    expect((await search(s.ctx.database.db, { q: 'rempah', exactUpTo: 10 })).total).toBe(10);
+    expect((await search(s.ctx.database.db, { q: 'rempah', exactUpTo: 9 })).totalApproximate).toBe(true);
+    const pages = await Promise.all(
+      [1, 2, 3].map((page) => search(s.ctx.database.db, { q: 'rempah', exactUpTo: 3, pageSize: 4, page })),
+    );
+    const seen = pages.flatMap((p) => p.hits.map((h) => h.clusterId));
+    expect(new Set(seen).size).toBe(10);
+    // Without words to rank by, widely held titles come first too.
+    const held = await search(s.ctx.database.db, { q: '', filters: { library: [codes[4] as string] }, pageSize: 1 });
+    expect(held.hits[0]?.title).toBe('Jalur Rempah Nusantara');
+  });
+
   it('ranks title hits above hits elsewhere in the record', async () => {
     await load('UINMY', [
       bib({ sourceId: 'r1', title: 'Kumpulan Cerita', authors: ['Rendra'], subjects: ['Puisi Rendra'] }),

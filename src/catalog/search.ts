@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../platform/db.ts';
 import { and, type Field, parseQuery, type Query } from './query.ts';
-import { isbnKeys, issnKey } from './search-index.ts';
+import { HELD_TIERS, isbnKeys, issnKey } from './search-index.ts';
 import { fold, spellingVariants, words } from './search-text.ts';
 import { isStopWord } from './stop-words.ts';
 
@@ -168,16 +168,16 @@ function condition(q: Query): Expression<SqlBool> | null {
   }
 }
 
-/** The positive words of a query, for ranking. */
-function rankQuery(q: Query): string | null {
+/** The positive words of a query, for ranking (with a weight: found in that part of the document). */
+function rankQuery(q: Query, weight?: string): string | null {
   switch (q.type) {
     case 'term':
       return q.field === 'any' || q.field === 'title' || q.field === 'author' || q.field === 'subject'
-        ? tsquery(q.value, q.phrase, undefined)
+        ? tsquery(q.value, q.phrase, weight)
         : null;
     case 'and':
     case 'or': {
-      const parts = q.children.map(rankQuery).filter((x): x is string => x !== null);
+      const parts = q.children.map((c) => rankQuery(c, weight)).filter((x): x is string => x !== null);
       return parts.length ? `(${parts.join(q.type === 'and' ? ' & ' : ' | ')})` : null;
     }
     default:
@@ -289,6 +289,40 @@ async function samplePercent(db: Db): Promise<number> {
   return pct;
 }
 
+const TITLE_RANK = 1.0;
+const OTHER_RANK = 0.6; // the best a match outside the title can weigh (an author)
+
+/**
+ * The matches of a relevance-ordered query in the order they are read, so that a broad
+ * query's first EXACT_UP_TO (the ones ranked) are its likely best rather than its oldest:
+ * parts of the matched set, disjoint and together all of it, from the highest rank a part's
+ * clusters can have (title hit or not, times 1 + ln(1 + the tier's fewest member records))
+ * down. The scan of the union stops at the limit, so a narrow query reads every part (its
+ * matches once each, through the same indexes), a broad one only its best parts.
+ */
+function candidateParts(titleQuery: string | null): Expression<SqlBool>[] {
+  const tiers = [
+    ...HELD_TIERS.map((t) => ({
+      min: t.min as number,
+      cond: sql<SqlBool>`c.search_doc @@ ${sql.lit(t.token)}::tsquery`,
+    })),
+    {
+      min: 1,
+      cond: sql<SqlBool>`not c.search_doc @@ ${sql.lit(HELD_TIERS.map((t) => t.token).join(' | '))}::tsquery`,
+    },
+  ];
+  if (!titleQuery) return tiers.map((t) => t.cond);
+  // A weighted query, not the title index: the GIN scan of the query's words gives the part's
+  // candidates and each is rechecked as it is read (the title index would build a bitmap of
+  // every title with a common word first).
+  const title = sql<SqlBool>`c.search_doc @@ to_tsquery('simple', ${titleQuery})`;
+  const parts = tiers.flatMap((t) => [
+    { score: TITLE_RANK * (1 + Math.log(1 + t.min)), cond: sql<SqlBool>`${title} and ${t.cond}` },
+    { score: OTHER_RANK * (1 + Math.log(1 + t.min)), cond: sql<SqlBool>`not (${title}) and ${t.cond}` },
+  ]);
+  return parts.sort((a, b) => b.score - a.score).map((p) => p.cond);
+}
+
 const FACET_LIMITS = { library: 30, region: 30, language: 20, year: 40, subject: 20 } as const;
 
 interface Row {
@@ -382,7 +416,16 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
   // ranks the first cap matches. Sorted pages always come from the whole set, in index order.
   const statement = sql<Row>`
     with m as materialized (
-      select ${cols}, ${rank} as rank from clusters c where ${where} limit ${cap + 1}
+      ${
+        sort === 'relevance'
+          ? sql`select * from (${sql.join(
+              candidateParts(rankQuery(searched, 'A')).map(
+                (part) => sql`(select ${cols}, ${rank} as rank from clusters c where ${where} and ${part})`,
+              ),
+              sql.raw(' union all '),
+            )}) u limit ${cap + 1}`
+          : sql`select ${cols}, ${rank} as rank from clusters c where ${where} limit ${cap + 1}`
+      }
     ),
     n as (select count(*)::int as k from m),
     smp as materialized (
@@ -415,6 +458,8 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
   // turn lossy, and then every row of their pages is read and rechecked: give this one statement more.
   const run = async (t: Db) => {
     await sql`set local work_mem = '32MB'`.execute(t);
+    // The candidate parts must be read in order (a parallel append would mix them).
+    await sql`set local max_parallel_workers_per_gather = 0`.execute(t);
     return (await statement.execute(t)).rows[0] as Row;
   };
   const row = db.isTransaction ? ((await statement.execute(db)).rows[0] as Row) : await db.transaction().execute(run);
