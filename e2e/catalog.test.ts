@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedPath, startReplayServer } from '../src/catalog/oai/replay-server.ts';
 import { startBrowserSimpul } from './harness.ts';
 
 const h = startBrowserSimpul({ demoCatalog: true });
@@ -102,5 +103,47 @@ describe('staff catalogue work', () => {
     await page.getByRole('button', { name: 'Gabungkan', exact: true }).click();
     await expect.poll(() => page.getByText('Cantuman sumber (5)').count()).toBe(1);
     await page.close();
+  });
+});
+
+describe('harvest sources', () => {
+  it('adds an OAI-PMH source, harvests it now, and reads its run history and report', async () => {
+    // A member library's repository: 81 real DSpace records over four pages (2 deleted).
+    const server = await startReplayServer({
+      paged: {
+        file: sharedPath('oai-pmh/oai-pyoai/src/oaipmh/tests/fake2/00002.xml'),
+        pageSize: 20,
+        metadataPrefix: 'oai_dc',
+      },
+    });
+    try {
+      const page = await h.pageAs('admin.upertis');
+      await page.getByRole('link', { name: 'Sumber panen' }).click();
+      await expect.poll(() => page.getByText('Belum ada sumber panen').count()).toBe(1);
+      await page.getByLabel('Nama').fill('Repositori DSpace');
+      await page.getByLabel('Alamat dasar OAI-PMH').fill(server.url);
+      await page.getByLabel('Format').selectOption('oai_dc');
+      await page.getByRole('button', { name: 'Tambah sumber' }).click();
+      const row = page.locator('tr', { hasText: 'Repositori DSpace' });
+      await expect.poll(() => row.count()).toBe(1);
+      await row.getByRole('button', { name: 'Panen sekarang' }).click();
+      // The server's job runner is not started in tests: run the queued harvest now.
+      await expect
+        .poll(async () => (await h.s.jobs.drain()) >= 0 && (await page.reload()) && (await row.textContent()), {
+          timeout: 20_000,
+        })
+        .toContain('selesai');
+      await row.getByRole('button', { name: 'Riwayat panen' }).click();
+      const runs = page.locator('table[data-testid^=runs-]');
+      await expect.poll(() => runs.locator('tbody tr').count()).toBe(1);
+      expect(await runs.locator('tbody tr').first().textContent()).toContain('79 / 0 / 0');
+      await runs.getByRole('link', { name: 'Laporan' }).click();
+      const batch = page.getByTestId('batch');
+      await expect.poll(() => batch.textContent()).toContain('selesai');
+      expect(await batch.locator('[data-count=added]').textContent()).toBe('79');
+      await page.close();
+    } finally {
+      await server.close();
+    }
   });
 });

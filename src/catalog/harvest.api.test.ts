@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { load } from '../../test/catalog-fixtures.ts';
+import { bib, libraryIds, load } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { harvestSource } from './harvest.ts';
 import { catalogMatcher } from './match.ts';
@@ -59,6 +59,16 @@ describe('harvesting member libraries over OAI-PMH', () => {
     const again = (await admin.get('/api/v1/libraries/UPERTIS/harvest-sources')).body.items[0];
     expect(again.lastBatch.counts.added).toBe(0);
     expect(await sourceCount(created.body.id)).toBe(79);
+    // The source's run history: both runs, newest first, and nothing of the library's other imports.
+    await load(s, (await libraryIds(s)).UPERTIS as number, [bib({ sourceId: 'x1', title: 'Bukan panen' })]);
+    const runs = (await admin.get(`/api/v1/libraries/UPERTIS/imports?source=${created.body.id}`)).body;
+    expect(runs.total).toBe(2);
+    expect(runs.items.map((b: any) => [b.kind, b.counts.added])).toEqual([
+      ['harvest', 0],
+      ['harvest', 79],
+    ]);
+    expect((await admin.get('/api/v1/libraries/UPERTIS/imports')).body.total).toBe(3);
+    expect((await other.get(`/api/v1/libraries/UPERTIS/imports?source=${created.body.id}`)).status).toBe(403);
   });
 
   it('resumes after a failed page without duplicates or gaps', async () => {

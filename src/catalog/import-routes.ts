@@ -135,10 +135,10 @@ export async function catalogImportRoutes(app: App): Promise<void> {
     {
       schema: {
         tags: ['catalog'],
-        summary: "A library's imports, newest first",
+        summary: "A library's imports and harvests, newest first (source: one harvest source's runs)",
         security: staffOnly,
         params: Type.Object({ ref: Type.String({ minLength: 1, maxLength: 40 }) }),
-        querystring: Type.Object(PageQuery),
+        querystring: Type.Object({ ...PageQuery, source: Type.Optional(Type.Integer({ minimum: 1 })) }),
         response: { 200: PageReply(BatchSchema), ...errors },
       },
     },

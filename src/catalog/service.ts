@@ -92,18 +92,28 @@ export async function getBatch(db: Db, actor: Actor, id: number): Promise<Batch>
   return presentBatch(row);
 }
 
-export async function listBatches(db: Db, actor: Actor, libraryRef: string, p: PageParams): Promise<Page<Batch>> {
+export async function listBatches(
+  db: Db,
+  actor: Actor,
+  libraryRef: string,
+  p: PageParams & { source?: number | undefined },
+): Promise<Page<Batch>> {
   const lib = await getLibrary(db, libraryRef);
   assertActFor(actor, { id: lib.id, network_id: lib.networkId });
   const { page, pageSize, offset } = pageOf(p);
-  const q = batchQuery(db).where('b.library_id', '=', lib.id);
+  // One harvest source's runs when asked (its run history), else every import and harvest of the library.
+  let q = batchQuery(db).where('b.library_id', '=', lib.id);
+  let n = db
+    .selectFrom('import_batches')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('library_id', '=', lib.id);
+  if (p.source !== undefined) {
+    q = q.where('b.source_id', '=', p.source);
+    n = n.where('source_id', '=', p.source);
+  }
   const [rows, count] = await Promise.all([
     q.orderBy('b.id', 'desc').limit(pageSize).offset(offset).execute(),
-    db
-      .selectFrom('import_batches')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('library_id', '=', lib.id)
-      .executeTakeFirstOrThrow(),
+    n.executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(presentBatch), total: Number(count.n), page, pageSize };
 }

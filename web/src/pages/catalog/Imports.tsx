@@ -75,6 +75,12 @@ export function ImportsPage() {
   }, [library]);
   useEffect(load, [load]);
 
+  // A report asked for by address (a harvest run from the sources page: /imports?batch=ID).
+  useEffect(() => {
+    const asked = new URLSearchParams(window.location.search).get('batch');
+    if (asked && /^\d+$/.test(asked)) api<Batch>('GET', `/api/v1/imports/${asked}`).then(setSelected, setError);
+  }, []);
+
   // Poll the selected batch while it runs.
   useEffect(() => {
     if (!selected || selected.status === 'done' || selected.status === 'failed') return;
