@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bib, libraryIds, load as loadInto } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { search } from './search.ts';
+import { searchRetrieve } from './sru.ts';
 import type { Bib } from './types.ts';
 
 let s: TestSimpul;
@@ -83,6 +85,30 @@ describe('SRU', () => {
     expect(x.match(/<record>/g)).toHaveLength(5);
     expect(x).toContain('<recordPosition>11</recordPosition>');
     expect(x).toContain('<nextRecordPosition>16</nextRecordPosition>');
+  });
+
+  it('gives an exact numberOfRecords for a broad query, or says it is an estimate', async () => {
+    const q = { operation: 'searchRetrieve', version: '1.2', query: 'dc.title=buku', maximumRecords: '2' };
+    // Past 5 hits the search estimates; SRU counts them.
+    const counted = await searchRetrieve(s.ctx.database.db, q, () => '', { exactUpTo: 5 });
+    expect(counted).toContain('<numberOfRecords>130</numberOfRecords>');
+    expect(counted).not.toContain('resultCountPrecision');
+    expect(counted).toContain('<nextRecordPosition>3</nextRecordPosition>');
+    // When counting is not allowed the time, the estimate is given and named as one.
+    const estimated = await searchRetrieve(s.ctx.database.db, q, () => '', { exactUpTo: 5, countWithinMs: 0 });
+    expect(estimated).toMatch(/<numberOfRecords>\d+<\/numberOfRecords>/);
+    expect(estimated).toContain(
+      '<extraResponseData><resultCountPrecision xmlns="http://docs.oasis-open.org/ns/search-ws/sruResponse">info:srw/vocabulary/resultCountPrecision/1/estimate</resultCountPrecision></extraResponseData>',
+    );
+    expect(estimated.indexOf('<extraResponseData>')).toBeGreaterThan(estimated.indexOf('<nextRecordPosition>'));
+    // The search itself: counted totals are not flagged.
+    const r = await search(s.ctx.database.db, {
+      q: 'judul:buku',
+      exactUpTo: 5,
+      exactTotalWithinMs: 5_000,
+      facets: false,
+    });
+    expect([r.total, r.totalApproximate]).toEqual([130, undefined]);
   });
 
   it('answers bad requests with SRU diagnostics', async () => {

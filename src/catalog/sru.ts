@@ -78,7 +78,26 @@ ${[
 </explain></recordData></record></explainResponse>`;
 }
 
-export async function searchRetrieve(db: Db, p: SruParams, marcxml: MarcXmlWriter): Promise<string> {
+/**
+ * numberOfRecords is exact: a broad query's matches are counted (within COUNT_WITHIN_MS). When the count
+ * would take longer, numberOfRecords is the search's estimate and the response says so, in SRU 2.0's
+ * terms (resultCountPrecision "estimate") inside SRU 1.x's extraResponseData.
+ */
+export const COUNT_WITHIN_MS = 2_000;
+const PRECISION_NS = 'http://docs.oasis-open.org/ns/search-ws/sruResponse';
+
+export interface SruOptions {
+  /** Tests: exact counts up to this many hits before counting (see SearchRequest.exactUpTo). */
+  exactUpTo?: number;
+  countWithinMs?: number;
+}
+
+export async function searchRetrieve(
+  db: Db,
+  p: SruParams,
+  marcxml: MarcXmlWriter,
+  options: SruOptions = {},
+): Promise<string> {
   const version = p.version === '1.1' ? '1.1' : '1.2';
   if (p.version && !['1.1', '1.2'].includes(p.version)) return fail(version, 5, 'Unsupported version', p.version);
   if (!p.query) return fail(version, 7, 'Mandatory parameter not supplied', 'query');
@@ -103,11 +122,16 @@ export async function searchRetrieve(db: Db, p: SruParams, marcxml: MarcXmlWrite
     offset: start - 1,
     pageSize: Math.max(1, Math.min(max, 100)),
     facets: false,
+    exactUpTo: options.exactUpTo,
+    exactTotalWithinMs: options.countWithinMs ?? COUNT_WITHIN_MS,
   });
+  const precision = result.totalApproximate
+    ? `<extraResponseData><resultCountPrecision xmlns="${PRECISION_NS}">info:srw/vocabulary/resultCountPrecision/1/estimate</resultCountPrecision></extraResponseData>`
+    : '';
   if (start > 1 && start > result.total) {
     return envelope(
       version,
-      `<numberOfRecords>${result.total}</numberOfRecords><diagnostics>${diagnostic(61, 'First record position out of range', String(start))}</diagnostics>`,
+      `<numberOfRecords>${result.total}</numberOfRecords><diagnostics>${diagnostic(61, 'First record position out of range', String(start))}</diagnostics>${precision}`,
     );
   }
   const ids = max === 0 ? [] : result.hits.map((h) => h.clusterId);
@@ -131,6 +155,6 @@ export async function searchRetrieve(db: Db, p: SruParams, marcxml: MarcXmlWrite
       : '';
   return envelope(
     version,
-    `<numberOfRecords>${result.total}</numberOfRecords>${records ? `<records>${records}</records>` : ''}${next}`,
+    `<numberOfRecords>${result.total}</numberOfRecords>${records ? `<records>${records}</records>` : ''}${next}${precision}`,
   );
 }
