@@ -20,9 +20,15 @@ export interface CharsetGuess {
 }
 
 /** `data` is the record from the directory on (the leader is always ASCII). */
-export function guessCharset(leader09: number, data: Uint8Array): CharsetGuess {
-  if (isAscii(data)) return { charset: leader09 === 0x61 ? 'utf-8' : 'marc-8', latin1IfUnmapped: false };
+export function guessCharset(
+  leader09: number,
+  data: Uint8Array,
+  known?: { ascii: boolean; utf8: boolean },
+): CharsetGuess {
+  if (known ? known.ascii : isAscii(data))
+    return { charset: leader09 === 0x61 ? 'utf-8' : 'marc-8', latin1IfUnmapped: false };
   const hasEscape = data.includes(0x1b);
-  if (isUtf8(data) && (leader09 === 0x61 || !hasEscape)) return { charset: 'utf-8', latin1IfUnmapped: false };
+  if ((known ? known.utf8 : isUtf8(data)) && (leader09 === 0x61 || !hasEscape))
+    return { charset: 'utf-8', latin1IfUnmapped: false };
   return { charset: 'marc-8', latin1IfUnmapped: !hasEscape };
 }
