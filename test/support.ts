@@ -26,7 +26,9 @@ export async function freshDatabase(): Promise<{ database: Database; drop(): Pro
   await admin.end();
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const database = await openPostgres(u.toString());
+  // Every test file has its own pool on one shared server: 4 connections each (the app's default is 10)
+  // keep a full parallel run, and other runs beside it, under the server's max_connections.
+  const database = await openPostgres(u.toString(), { max: 4 });
   return {
     database,
     async drop() {
@@ -133,4 +135,13 @@ export async function startTestSimpul(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A call that must succeed: a refusal fails the test there, with the answer, instead of
+ * a later assertion wondering why nothing changed.
+ */
+export function must<T extends Reply>(r: T): T {
+  if (r.status >= 300) throw new Error(`expected success, got ${r.status}: ${JSON.stringify(r.body)}`);
+  return r;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { libraryId, patronId, postWithKey, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 
 let s: TestSimpul;
 let bh: Agent;
@@ -36,7 +36,7 @@ describe('an unfilled request', () => {
     const [swlId, pykId] = await Promise.all([libraryId(s, 'SAWAHLUNTO'), libraryId(s, 'PAYAKUMBUH')]);
     const c = await bh.post('/api/v1/ill/requests', { patronId: fadli, clusterId, serviceType: 'Loan', send: true });
     const sup1 = await supplierIdOf(bh, c.body.id);
-    await swl.post(`/api/v1/ill/supplier-requests/${sup1}/actions/unfilled`, { reason: 'hilang dari rak' });
+    must(await swl.post(`/api/v1/ill/supplier-requests/${sup1}/actions/unfilled`, { reason: 'hilang dari rak' }));
     let r = await bh.get(`/api/v1/ill/requests/${c.body.id}`);
     expect(r.body.state).toBe('Unfilled');
     expect(r.body.allowedActions).toContain('resend');
@@ -84,7 +84,7 @@ describe('an unfilled request', () => {
     const { clusterId } = await titleHeldBy(s, 'Tambo Alam Minangkabau', { SAWAHLUNTO: 1 });
     const c = await bh.post('/api/v1/ill/requests', { patronId: fadli, clusterId, serviceType: 'Loan', send: true });
     const sup1 = await supplierIdOf(bh, c.body.id);
-    await swl.post(`/api/v1/ill/supplier-requests/${sup1}/actions/unfilled`, {});
+    must(await swl.post(`/api/v1/ill/supplier-requests/${sup1}/actions/unfilled`, {}));
     // nobody else holds it: no lender left
     const none = await bh.post(`/api/v1/ill/requests/${c.body.id}/actions/resend`, {});
     expect(none.status).toBe(409);
@@ -132,8 +132,8 @@ describe('idempotency keys', () => {
     // and on an action: one renewal asked, three answers
     const id = results[0]?.body.id as number;
     const supId = await supplierIdOf(bh, id);
-    await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/ship`, {});
-    await bh.post(`/api/v1/ill/requests/${id}/actions/receive`, {});
+    must(await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/ship`, {}));
+    must(await bh.post(`/api/v1/ill/requests/${id}/actions/receive`, {}));
     const k2 = `conc-renew-${Date.now()}`;
     const renewals = await Promise.all(
       [1, 2, 3].map(() => postWithKey(s, 'pustakawan.bunghatta', `/api/v1/ill/requests/${id}/actions/renew`, {}, k2)),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemStatus, libraryId, patronId, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { runOverdue } from './jobs.ts';
 
 let s: TestSimpul;
@@ -68,7 +68,7 @@ describe('due dates', () => {
     expect(days).toBeLessThan(15.1);
     // an explicit due date wins, and one in the past is refused
     expect((await bh.post(`/api/v1/ill/supplier-requests/${supId}/actions/recall`, {})).status).toBe(200);
-    await upi.post(`/api/v1/ill/requests/${c.body.id}/actions/receive`, {});
+    must(await upi.post(`/api/v1/ill/requests/${c.body.id}/actions/receive`, {}));
     const lost = await upi.post(`/api/v1/ill/requests/${c.body.id}/actions/reportLost`, { note: 'hilang di asrama' });
     // the lender answers Lost at once with CompletedWithoutReturn
     expect(lost.body.state).toBe('CompletedWithoutReturn');

@@ -1,7 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { libraryId, patronId, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { EMAIL_JOB, registerNotifyJobs } from '../notify/mail.ts';
 import { JobRunner } from '../platform/jobs.ts';
 import { handlePeerMessage } from './delivery.ts';
@@ -156,9 +156,9 @@ describe('ILL notifications', () => {
     expect(mail).toContain('https://simpul.uji.example/portal/requests');
 
     since = await lastId();
-    await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/willSupply`, {});
-    await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/ship`, {});
-    await bh.post(`/api/v1/ill/requests/${id}/actions/receive`, {});
+    must(await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/willSupply`, {}));
+    must(await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/ship`, {}));
+    must(await bh.post(`/api/v1/ill/requests/${id}/actions/receive`, {}));
     expect(await sentSince(since)).toEqual(['patron ill.will_supply', 'patron ill.shipped', 'patron ill.item_arrived']);
     const ready = await s.ctx.database.db
       .selectFrom('notifications')
@@ -171,16 +171,16 @@ describe('ILL notifications', () => {
     expect(ready.body_id).toContain('siap diambil di');
 
     since = await lastId();
-    await bh.post(`/api/v1/ill/requests/${id}/actions/renew`, { note: 'skripsi belum selesai' });
+    must(await bh.post(`/api/v1/ill/requests/${id}/actions/renew`, { note: 'skripsi belum selesai' }));
     expect(await sentSince(since)).toEqual(['swl ill.lender.renew_requested']);
     since = await lastId();
-    await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/approveRenew`, { dueDate: '2099-03-31' });
+    must(await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/approveRenew`, { dueDate: '2099-03-31' }));
     expect(await sentSince(since)).toEqual(['patron ill.due_date_changed']);
     since = await lastId();
-    await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/recall`, {});
+    must(await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/recall`, {}));
     expect(await sentSince(since)).toEqual(['patron ill.recalled']);
     since = await lastId();
-    await bh.post(`/api/v1/ill/requests/${id}/actions/return`, {});
+    must(await bh.post(`/api/v1/ill/requests/${id}/actions/return`, {}));
     expect(await sentSince(since)).toEqual(['swl ill.lender.return_shipped']);
     since = await lastId();
     const checkIn = await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/checkIn`, {});
@@ -229,7 +229,7 @@ describe('ILL notifications', () => {
     const c = await bh.post('/api/v1/ill/requests', { patronId: fadli, clusterId, serviceType: 'Loan', send: true });
     const supId = await supplierIdOf(bh, c.body.id);
     let since = await lastId();
-    await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/unfilled`, { reason: 'rusak' });
+    must(await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/unfilled`, { reason: 'rusak' }));
     expect((await bh.get(`/api/v1/ill/requests/${c.body.id}`)).body.state).toBe('Unfilled');
     expect(await sentSince(since)).toEqual(['patron ill.request_unfilled', 'bh ill.rota_used_up']);
     const staff = await s.ctx.database.db
@@ -248,15 +248,15 @@ describe('ILL notifications', () => {
       send: true,
     });
     const sup2 = await supplierIdOf(bh, c2.body.id);
-    await swl.post(`/api/v1/ill/supplier-requests/${sup2}/actions/willSupply`, {});
+    must(await swl.post(`/api/v1/ill/supplier-requests/${sup2}/actions/willSupply`, {}));
     // Sawahlunto answers cancellations itself (the default approves them at once)
     const swlAdmin = await s.as('admin.sawahlunto');
     expect((await swlAdmin.patch('/api/v1/ill/policies/SAWAHLUNTO', { autoApproveCancel: false })).status).toBe(200);
     since = await lastId();
-    await bh.post(`/api/v1/ill/requests/${c2.body.id}/actions/cancel`, { note: 'tidak jadi' });
+    must(await bh.post(`/api/v1/ill/requests/${c2.body.id}/actions/cancel`, { note: 'tidak jadi' }));
     expect(await sentSince(since)).toEqual(['swl ill.lender.cancel_requested']);
     since = await lastId();
-    await swl.post(`/api/v1/ill/supplier-requests/${sup2}/actions/approveCancel`, {});
+    must(await swl.post(`/api/v1/ill/supplier-requests/${sup2}/actions/approveCancel`, {}));
     expect((await bh.get(`/api/v1/ill/requests/${c2.body.id}`)).body.state).toBe('Cancelled');
     expect(await sentSince(since)).toEqual(['patron ill.request_cancelled']);
   });
@@ -277,8 +277,8 @@ describe('ILL notifications', () => {
     const { clusterId } = await titleHeldBy(s, 'Tenggelamnya Kapal', { SAWAHLUNTO: 1 });
     const c = await bh.post('/api/v1/ill/requests', { patronId: fadli, clusterId, serviceType: 'Loan', send: true });
     const supId = await supplierIdOf(bh, c.body.id);
-    await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/ship`, {});
-    await bh.post(`/api/v1/ill/requests/${c.body.id}/actions/receive`, {});
+    must(await swl.post(`/api/v1/ill/supplier-requests/${supId}/actions/ship`, {}));
+    must(await bh.post(`/api/v1/ill/requests/${c.body.id}/actions/receive`, {}));
     const due = new Date(Date.now() + 2 * 86_400_000);
     await s.ctx.database.db.updateTable('ill_supplier_requests').set({ due_at: due }).where('id', '=', supId).execute();
     await s.ctx.database.db.updateTable('ill_requests').set({ due_at: due }).where('id', '=', c.body.id).execute();
@@ -313,7 +313,7 @@ describe('ILL notifications', () => {
     expect(c.status).toBe(201);
     const supId = await supplierIdOf(bh, c.body.id);
     const since = await lastId();
-    await pyk.post(`/api/v1/ill/supplier-requests/${supId}/actions/deliverCopy`, {});
+    must(await pyk.post(`/api/v1/ill/supplier-requests/${supId}/actions/deliverCopy`, {}));
     expect(await sentSince(since)).toEqual(['patron ill.copy_available']);
   });
 

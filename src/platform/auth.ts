@@ -64,7 +64,10 @@ export async function login(
   if (!(await verifyPassword(user.password_hash, password))) {
     throw new AppError(401, 'bad_credentials', msg('bad_credentials'));
   }
-  const token = newSecret();
+  // Never the patron sessions' prefix (patron-session.ts PATRON_TOKEN_PREFIX): the cookie is looked up as
+  // a patron's first when it starts with p_.
+  let token = newSecret();
+  while (token.startsWith('p_')) token = newSecret();
   const csrfToken = newSecret(24);
   const expiresAt = new Date(Date.now() + opts.hours * 3600_000);
   const actor = staffActor(user);

@@ -74,10 +74,46 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   };
 }
 
-export async function openPostgres(url: string): Promise<Database> {
+/**
+ * Refusals of a new connection that pass: every connection slot of the server taken
+ * (53300 too_many_connections, also for the slots reserved for superusers) or the
+ * server starting up / shutting down (57P03).
+ */
+const BUSY_SERVER = new Set(['53300', '57P03']);
+
+/**
+ * The pool opens a connection when all of its own are busy. A server with no slot
+ * free refuses it, and pg fails that query at once, although the pool's other
+ * connections come free a moment later; under load (many processes on one server)
+ * that turned into random 500s mid-action. So a refused connect is retried with
+ * back-off for up to `waitMs`, like waiting for a pooled connection, and only then fails.
+ */
+export function patientPool(
+  pool: Pick<pg.Pool, 'connect' | 'end'>,
+  waitMs = 15_000,
+): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
+  return {
+    async connect() {
+      const start = Date.now();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await pool.connect();
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          if (typeof code !== 'string' || !BUSY_SERVER.has(code) || Date.now() - start >= waitMs) throw err;
+          await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** attempt, 500)));
+        }
+      }
+    },
+    end: () => pool.end(),
+  };
+}
+
+/** max: connections of the pool (SIMPUL_PG_POOL, default 10); tests use fewer, many files share one server. */
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.SIMPUL_PG_POOL ?? 10),
+    max: opts.max ?? Number(process.env.SIMPUL_PG_POOL ?? 10),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8) return parseInt8;
@@ -91,12 +127,13 @@ export async function openPostgres(url: string): Promise<Database> {
   pool.on('error', (err: Error & { code?: string }) => {
     if (err.code !== '57P01') console.error(`database connection lost: ${err.message}`);
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...slowLog() });
+  const patient = patientPool(pool);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: patient }), ...slowLog() });
   return {
     db,
     kind: 'postgres',
     async execScript(script) {
-      const client = await pool.connect();
+      const client = await patient.connect();
       try {
         await client.query('begin');
         await client.query(script);

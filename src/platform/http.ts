@@ -149,8 +149,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions): Promise<App
     }
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
+      // Patron tokens start with p_. Staff tokens issued before login avoided that prefix are plain
+      // base64url and start with it too, 1 in 4096: such a staff member was treated as signed out
+      // (random 401/404s). So a p_ token no patron session knows is looked up as a staff session.
       const patron = isPatronToken(token) ? await patronSessionActor(ctx.database.db, token) : null;
-      const found = patron ?? (isPatronToken(token) ? null : await sessionActor(ctx.database.db, token));
+      const found = patron ?? (await sessionActor(ctx.database.db, token));
       if (found) {
         if (patron) req.patron = patron.actor;
         else req.actor = found.actor;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bib, libraryIds, load } from '../../test/catalog-fixtures.ts';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { catalogMatcher } from '../catalog/match.ts';
 import { addDays, todayIso } from './dates.ts';
 
@@ -233,8 +233,8 @@ describe('cooperative acquisition', () => {
     });
     expect(enc2.status).toBe(201);
     expect(enc2.body.keeper.code).toBe('BUNGHATTA');
-    await coord.post(`/api/v1/acq-proposals/${enc2.body.id}/decision`, { decision: 'approve' });
-    await coord.post(`/api/v1/acq-proposals/${enc2.body.id}/order`, {});
+    must(await coord.post(`/api/v1/acq-proposals/${enc2.body.id}/decision`, { decision: 'approve' }));
+    must(await coord.post(`/api/v1/acq-proposals/${enc2.body.id}/order`, {}));
     const fresh = await coord.get(`/api/v1/acq-proposals/${enc2.body.id}`);
     const rec = await bhLib.post(`/api/v1/acq-copies/${fresh.body.copies[0].id}/receive`, { barcode: 'BH-ACQ-1' });
     expect(rec.status).toBe(200);

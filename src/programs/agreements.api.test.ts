@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawLogin, upload } from '../../test/programs-support.ts';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { agreementTerms, runAgreementReminders } from './agreements.ts';
 import { addDays } from './dates.ts';
 
@@ -207,7 +207,7 @@ describe('lifecycle', () => {
   it('terminates with a reason; a terminated agreement cannot be renewed or activated', async () => {
     const a = (await bhAdmin.post('/api/v1/agreements', exchange())).body;
     expect((await bhAdmin.post(`/api/v1/agreements/${a.id}/terminate`, { reason: 'x' })).status).toBe(409);
-    await bhAdmin.post(`/api/v1/agreements/${a.id}/activate`);
+    must(await bhAdmin.post(`/api/v1/agreements/${a.id}/activate`));
     const t = await bhAdmin.post(`/api/v1/agreements/${a.id}/terminate`, { reason: 'Kantor arsip ditutup' });
     expect(t.status).toBe(200);
     expect(t.body.status).toBe('terminated');
@@ -237,7 +237,7 @@ describe('lifecycle', () => {
 
 describe('visibility', () => {
   it('shows an agreement only to its parties, their signer and the coordinator, unless it is public', async () => {
-    const a = (await bhAdmin.post('/api/v1/agreements', exchange({ title: 'Rahasia pertukaran' }))).body;
+    const a = must(await bhAdmin.post('/api/v1/agreements', exchange({ title: 'Rahasia pertukaran' }))).body;
     expect((await swlLib.get(`/api/v1/agreements/${a.id}`)).status).toBe(200);
     expect((await coord.get(`/api/v1/agreements/${a.id}`)).status).toBe(200);
     const perpusnas = await s.as('admin.perpusnas');
@@ -249,7 +249,7 @@ describe('visibility', () => {
     const bhList = await bhLib.get('/api/v1/agreements?q=rahasia');
     expect(bhList.body.total).toBe(1);
 
-    await bhAdmin.patch(`/api/v1/agreements/${a.id}`, { isPublic: true });
+    must(await bhAdmin.patch(`/api/v1/agreements/${a.id}`, { isPublic: true }));
     expect((await uinLib.get(`/api/v1/agreements/${a.id}`)).status).toBe(200);
     const anon = await s.anonymous.get('/api/v1/agreements?q=rahasia');
     expect(anon.body.total).toBe(1);
@@ -263,7 +263,7 @@ describe('visibility', () => {
         exchange({ title: 'Filter uji', startsOn: '2026-01-01', endsOn: addDays('2026-06-01', 60) }),
       )
     ).body;
-    await bhAdmin.post(`/api/v1/agreements/${a.id}/activate`);
+    must(await bhAdmin.post(`/api/v1/agreements/${a.id}/activate`));
     const soon = await bhAdmin.get('/api/v1/agreements?q=filter%20uji&expiringSoon=true&asOf=2026-06-01');
     expect(soon.body.items.map((x: any) => x.id)).toEqual([a.id]);
     expect(soon.body.items[0].status).toBe('expiring');
@@ -289,7 +289,7 @@ describe('reminders', () => {
         exchange({ title: 'Pengingat uji', startsOn: '2029-07-01', endsOn: end }),
       )
     ).body;
-    await swlAdmin.post(`/api/v1/agreements/${a.id}/activate`);
+    must(await swlAdmin.post(`/api/v1/agreements/${a.id}/activate`));
     const db = s.ctx.database.db;
     const mine = async (day: string) =>
       (await runAgreementReminders(db, day)).filter((r) => r.agreementId === a.id).map((r) => r.daysBefore);
@@ -349,7 +349,7 @@ describe('what an agreement allows', () => {
     const draft = await agreementTerms(db, 'UINMY', 'SAWAHLUNTO', 'ill', '2026-06-01');
     expect(draft.allowed).toBe(false);
     expect(draft.reasons[0]?.en).toContain('No agreement in force');
-    await swlAdmin.post(`/api/v1/agreements/${a.id}/activate`);
+    must(await swlAdmin.post(`/api/v1/agreements/${a.id}/activate`));
 
     const t = await agreementTerms(db, 'UINMY', 'SAWAHLUNTO', 'ill', '2026-06-01');
     expect(t).toMatchObject({
@@ -412,7 +412,7 @@ describe('signed documents', () => {
     expect(got.rawPayload.equals(pdf)).toBe(true);
     expect((await uinLib.get(url)).status).toBe(404);
     expect((await s.anonymous.get(url)).status).toBe(404);
-    await bhAdmin.patch(`/api/v1/agreements/${a.id}`, { isPublic: true });
+    must(await bhAdmin.patch(`/api/v1/agreements/${a.id}`, { isPublic: true }));
     expect((await s.anonymous.get(url)).status).toBe(200);
 
     const shown = await bhAdmin.get(`/api/v1/agreements/${a.id}`);

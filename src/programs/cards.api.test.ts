@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { normalizeCardNumber } from './cards.ts';
 import { addDays, todayIso } from './dates.ts';
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
     ],
   });
   exchangeId = ex.body.id;
-  await upiAdmin.post(`/api/v1/agreements/${exchangeId}/activate`);
+  must(await upiAdmin.post(`/api/v1/agreements/${exchangeId}/activate`));
 });
 afterAll(async () => s?.stop());
 

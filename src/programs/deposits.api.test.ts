@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTitle } from '../../test/programs-support.ts';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { addDays, todayIso } from './dates.ts';
 
 let s: TestSimpul;
@@ -40,7 +40,7 @@ beforeAll(async () => {
     ],
   });
   expect(agreement.status).toBe(201);
-  await admin.post(`/api/v1/agreements/${agreement.body.id}/activate`);
+  must(await admin.post(`/api/v1/agreements/${agreement.body.id}/activate`));
   const created = await bh.post('/api/v1/deposit-programs', {
     agreementId: agreement.body.id,
     recipientCode: 'SDN01-BKT',
@@ -265,7 +265,7 @@ describe('deposit collections', () => {
   it('refuses items that are not the lender’s or not available, and bad program input', async () => {
     const fresh = await makeTitle(s, 'BUNGHATTA', { title: 'Buku baru', subjects: ['Cerita anak'] });
     const set = (await bh.get(`/api/v1/deposit-programs/${programId}`)).body.openSet.id;
-    await bh.post(`/api/v1/deposit-sets/${set}/return`, {});
+    must(await bh.post(`/api/v1/deposit-sets/${set}/return`, {}));
     const r = await bh.post(`/api/v1/deposit-programs/${programId}/sets`, { itemIds: [elsewhere, onLoan, fresh[0]] });
     expect(r.status).toBe(400);
     expect(r.body.error.details.fields.map((f: any) => f.field)).toEqual(['itemIds.0', 'itemIds.1']);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { addDays, todayIso } from './dates.ts';
 import { weekdayOf } from './mobile-schedule.ts';
 
@@ -114,7 +114,9 @@ describe('training, workshops and meetings', () => {
     expect(notOrganiser.status).toBe(403);
 
     const yusrizal = parts.body.participants.find((p: any) => p.name === 'Yusrizal');
-    await bh.post(`/api/v1/trainings/${trainingId}/attendance`, { participantIds: [yusrizal.id], attended: false });
+    must(
+      await bh.post(`/api/v1/trainings/${trainingId}/attendance`, { participantIds: [yusrizal.id], attended: false }),
+    );
     const issued = await bh.post(`/api/v1/trainings/${trainingId}/certificates`);
     expect(issued.status).toBe(200);
     const withCert = issued.body.participants.filter((p: any) => p.certificateNumber);
