@@ -177,4 +177,41 @@ describe('simpul command line', () => {
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('not found');
   }, 120_000);
+
+  it('guesses a mapping from a real spreadsheet header, saves it, lists it and imports through it', async () => {
+    // The book table of a real Indonesian open-library system (kd_buku, judul, thn_terbit, issn_isbn, …).
+    const sheet = path.resolve(root, '../shared/data/indonesian/openlibrary-unpi/buku.csv');
+    const guessed = await run(['mapping', 'guess', sheet, '--library', 'UPERTIS']);
+    expect(guessed.code, guessed.out).toBe(0);
+    expect(guessed.out).toContain('"column": "judul"');
+    expect(guessed.out).toMatch(/line 2: "UML Distilled/);
+    const saved = await run(['mapping', 'add', '--library', 'UPERTIS', '--name', 'Buku UNPI', '--from', sheet]);
+    expect(saved.code, saved.out).toBe(0);
+    expect(saved.out).toContain('saved mapping');
+    const listed = await run(['mapping', 'list', '--library', 'UPERTIS', '--json']);
+    expect(JSON.parse(listed.out.trim()).map((m: { name: string }) => m.name)).toEqual(['Buku UNPI']);
+    const shown = await run(['mapping', 'show', 'Buku UNPI', '--library', 'UPERTIS']);
+    const spec = JSON.parse(shown.out);
+    expect(spec.columns).toContainEqual({ column: 'judul', field: 'title' });
+    // The printed spec is what --spec reads: save a copy under another name with a mistake, then fixed.
+    const specFile = path.join(dataDir, 'unpi.json');
+    writeFileSync(
+      specFile,
+      JSON.stringify({ ...spec, columns: spec.columns.filter((c: { field: string }) => c.field !== 'title') }),
+    );
+    const noTitle = await run(['mapping', 'add', '--library', 'UPERTIS', '--name', 'Salinan', '--spec', specFile]);
+    expect(noTitle.code).toBe(1);
+    expect(noTitle.out).toMatch(/title|judul/i);
+    writeFileSync(specFile, JSON.stringify(spec));
+    expect((await run(['mapping', 'add', '--library', 'UPERTIS', '--name', 'Salinan', '--spec', specFile])).code).toBe(
+      0,
+    );
+    const imported = await run(['import', sheet, '--library', 'UPERTIS', '--mapping', 'Salinan', '--json']);
+    expect(imported.code, imported.out).toBe(0);
+    const report = JSON.parse(imported.out.trim().split('\n').pop() as string);
+    expect(report.counts.added).toBeGreaterThan(40);
+    expect(report.counts.read).toBe(report.counts.added + report.counts.rejected);
+    // Another library's mappings are its own.
+    expect((await run(['mapping', 'show', 'Buku UNPI', '--library', 'BUNGHATTA'])).code).toBe(1);
+  }, 300_000);
 });

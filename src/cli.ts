@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { harvestSource } from './catalog/harvest.ts';
 import type { BatchCounts } from './catalog/ingest.ts';
+import { createMapping, listMappings, type MappingInput, previewMapping, resolveMapping } from './catalog/mappings.ts';
 import { catalogMatcher } from './catalog/match.ts';
 import { FORMAT_NAMES, type FormatName } from './catalog/parse.ts';
 import { createFileBatch, getBatch, runFileBatch } from './catalog/service.ts';
@@ -191,6 +192,134 @@ program
         { batch: done.id, library: done.libraryCode, file, format: done.format, status: done.status },
         Boolean(opts.json),
       );
+    } finally {
+      await db.close();
+    }
+  });
+
+// Saved column mappings from the command line, for libraries that script their spreadsheet imports.
+const mapping = program.command('mapping').description("a library's saved spreadsheet column mappings");
+
+/** The head of a file as the preview reads it (whole lines only). */
+async function sampleOf(file: string): Promise<{ sample: Buffer; partial: boolean }> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(256 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const size = (await fh.stat()).size;
+    return { sample: buf.subarray(0, bytesRead), partial: bytesRead < size };
+  } finally {
+    await fh.close();
+  }
+}
+
+const specText = (m: { name: string } & MappingInput) =>
+  JSON.stringify(
+    {
+      name: m.name,
+      columns: m.columns,
+      hasHeader: m.hasHeader,
+      delimiter: m.delimiter,
+      encoding: m.encoding,
+      multiValueSeparator: m.multiValueSeparator,
+      defaultFormat: m.defaultFormat,
+    },
+    null,
+    2,
+  );
+
+mapping
+  .command('list')
+  .description("list a library's saved mappings")
+  .requiredOption('--library <code>', 'library code, e.g. BUNGHATTA')
+  .option('--json', 'print them as JSON')
+  .action(async (opts: { library: string; json?: boolean }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      const list = await listMappings(db.db, systemActor('cli'), opts.library);
+      if (opts.json) console.log(JSON.stringify(list));
+      else if (list.length === 0) console.log(`${opts.library} has no saved mappings`);
+      else
+        for (const m of list)
+          console.log(`${m.id}\t${m.name}\t${m.columns.map((c) => `${c.column}->${c.field}`).join(', ')}`);
+    } finally {
+      await db.close();
+    }
+  });
+
+mapping
+  .command('show')
+  .description('print one saved mapping as JSON (the form `mapping add --spec` reads)')
+  .argument('<mapping>', 'name or id')
+  .requiredOption('--library <code>', 'library code')
+  .action(async (ref: string, opts: { library: string }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      console.log(specText(await resolveMapping(db.db, systemActor('cli'), opts.library, ref)));
+    } finally {
+      await db.close();
+    }
+  });
+
+mapping
+  .command('guess')
+  .description("read a spreadsheet's header and first rows: the mapping Simpul would guess, and what the rows give")
+  .argument('<file>', 'a CSV file')
+  .requiredOption('--library <code>', 'library code')
+  .option('--mapping <mapping>', 'read the rows through this saved mapping instead of a guess')
+  .action(async (file: string, opts: { library: string; mapping?: string }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      const p = await previewMapping(db.db, systemActor('cli'), opts.library, {
+        ...(await sampleOf(file)),
+        ...(opts.mapping ? { mappingRef: opts.mapping } : {}),
+        limit: 5,
+      });
+      console.log(specText({ name: opts.mapping ?? 'guessed', ...p.mapping }));
+      for (const problem of p.problems) console.log(`problem: ${problem.message.en} / ${problem.message.id}`);
+      for (const r of p.rows) console.log(`line ${r.line}: ${r.ok ? `"${r.bib?.title}"` : `rejected: ${r.reason}`}`);
+    } finally {
+      await db.close();
+    }
+  });
+
+mapping
+  .command('add')
+  .description('save a mapping for a library: from a JSON spec, or the one guessed from a spreadsheet header')
+  .requiredOption('--library <code>', 'library code')
+  .requiredOption('--name <name>', 'the name imports use (--mapping NAME)')
+  .option('--spec <file>', 'a JSON file: {columns: [{column, field}], hasHeader, delimiter, encoding, …}')
+  .option('--from <file>', 'a CSV file whose header gives the mapping (as `mapping guess` shows)')
+  .action(async (opts: { library: string; name: string; spec?: string; from?: string }) => {
+    if (Boolean(opts.spec) === Boolean(opts.from)) throw new InvalidArgumentError('give either --spec or --from');
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      const actor = systemActor('cli');
+      let input: MappingInput;
+      if (opts.spec) {
+        const { readFileSync } = await import('node:fs');
+        let spec: Omit<MappingInput, 'name'>;
+        try {
+          spec = JSON.parse(readFileSync(opts.spec, 'utf8'));
+        } catch (e) {
+          throw new InvalidArgumentError(`${opts.spec} is not JSON: ${(e as Error).message}`);
+        }
+        input = { ...spec, name: opts.name };
+      } else {
+        const p = await previewMapping(db.db, actor, opts.library, {
+          ...(await sampleOf(opts.from as string)),
+          limit: 1,
+        });
+        input = { ...p.mapping, name: opts.name };
+      }
+      const saved = await createMapping(db.db, actor, opts.library, input);
+      console.log(`saved mapping ${saved.id} "${saved.name}" for ${opts.library}`);
+      console.log(specText(saved));
     } finally {
       await db.close();
     }
