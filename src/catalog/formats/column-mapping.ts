@@ -13,37 +13,9 @@ import {
   SLIMS_BIBLIO_MAPPING,
   type SpreadsheetMapping,
 } from './csv.ts';
+import { BIB_FORMATS, MAPPING_FIELDS } from './mapping-fields.ts';
 
-export const MAPPING_FIELDS = [
-  'title',
-  'subtitle',
-  'responsibility',
-  'authors',
-  'isbn',
-  'issn',
-  'isbnOrIssn',
-  'publisher',
-  'place',
-  'year',
-  'edition',
-  'language',
-  'format',
-  'subjects',
-  'callNumber',
-  'ddc',
-  'series',
-  'physical',
-  'notes',
-  'sourceId',
-  'doi',
-  'url',
-  'barcodes',
-  'location',
-  'status',
-  'itemCallNumber',
-  'loanable',
-  'ignore',
-] as const satisfies readonly BibField[];
+export { BIB_FORMATS, MAPPING_FIELDS };
 
 /** Fields several columns may feed (their values are added up); every other field takes one column. */
 export const REPEATABLE_FIELDS: ReadonlySet<BibField> = new Set([
@@ -57,20 +29,6 @@ export const REPEATABLE_FIELDS: ReadonlySet<BibField> = new Set([
   'url',
   'ignore',
 ]);
-
-export const BIB_FORMATS = [
-  'book',
-  'serial',
-  'article',
-  'thesis',
-  'map',
-  'music',
-  'video',
-  'audio',
-  'electronic',
-  'manuscript',
-  'other',
-] as const satisfies readonly BibFormat[];
 
 export const ENCODINGS = ['auto', 'utf-8', 'windows-1252'] as const satisfies readonly CsvEncoding[];
 /** Delimiters as the API names them ('tab' travels better in JSON and forms than a tab character). */

@@ -1,51 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
+import { BIB_FORMATS, MAPPING_FIELDS } from '../../../../src/catalog/formats/mapping-fields.ts';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
 
-/** Mirrors src/catalog/formats/column-mapping.ts MAPPING_FIELDS (the server checks). */
-export const MAP_FIELDS = [
-  'title',
-  'subtitle',
-  'responsibility',
-  'authors',
-  'isbn',
-  'issn',
-  'isbnOrIssn',
-  'publisher',
-  'place',
-  'year',
-  'edition',
-  'language',
-  'format',
-  'subjects',
-  'callNumber',
-  'ddc',
-  'series',
-  'physical',
-  'notes',
-  'sourceId',
-  'doi',
-  'url',
-  'barcodes',
-  'location',
-  'status',
-  'itemCallNumber',
-  'loanable',
-] as const;
-const BIB_FORMATS = [
-  'book',
-  'serial',
-  'article',
-  'thesis',
-  'map',
-  'music',
-  'video',
-  'audio',
-  'electronic',
-  'manuscript',
-  'other',
-];
+/** The fields a column may feed ('ignore' is the empty choice here); the server checks. */
+export const MAP_FIELDS = MAPPING_FIELDS.filter((f) => f !== 'ignore');
 
 interface Column {
   column: string;
