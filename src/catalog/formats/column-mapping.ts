@@ -17,6 +17,9 @@ import { BIB_FORMATS, MAPPING_FIELDS } from './mapping-fields.ts';
 
 export { BIB_FORMATS, MAPPING_FIELDS };
 
+// Every field the import page offers is one the spreadsheet reader knows (a type check only).
+MAPPING_FIELDS satisfies readonly BibField[];
+
 /** Fields several columns may feed (their values are added up); every other field takes one column. */
 export const REPEATABLE_FIELDS: ReadonlySet<BibField> = new Set([
   'authors',
