@@ -141,6 +141,9 @@ describe('harvest sources', () => {
       const batch = page.getByTestId('batch');
       await expect.poll(() => batch.textContent()).toContain('selesai');
       expect(await batch.locator('[data-count=added]').textContent()).toBe('79');
+      // The run is in the library's import list too, marked as a harvest and highlighted.
+      const recent = page.getByTestId('recent-imports');
+      await expect.poll(() => recent.locator('tr.highlight').textContent()).toContain('panen OAI-PMH');
       await page.close();
     } finally {
       await server.close();

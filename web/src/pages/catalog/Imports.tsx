@@ -8,6 +8,7 @@ import { MappingPanel } from './MappingPanel.tsx';
 interface Batch {
   id: number;
   libraryCode: string;
+  kind: 'file' | 'harvest';
   filename: string | null;
   format: string | null;
   status: string;
@@ -53,7 +54,7 @@ function upload(url: string, file: File, csrf: string | null, onProgress: (f: nu
 }
 
 export function ImportsPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { me } = useSession();
   const library = me?.libraryCode ?? '';
   const [batches, setBatches] = useState<Batch[]>([]);
@@ -203,26 +204,40 @@ export function ImportsPage() {
         </div>
       ) : null}
       <h2>{t('recentImports')}</h2>
-      <table className="list">
+      <table className="list" data-testid="recent-imports">
         <thead>
           <tr>
             <th>{t('importFile')}</th>
+            <th className="hide-narrow">{t('imports.when')}</th>
             <th>{t('status')}</th>
             <th className="hide-narrow">{t('count.added')}</th>
-            <th className="hide-narrow">{t('count.rejected')}</th>
+            <th className="hide-narrow">{t('count.updated')}</th>
+            <th className="hide-narrow">{t('count.unchanged')}</th>
+            <th>{t('count.rejected')}</th>
           </tr>
         </thead>
         <tbody>
+          {batches.length === 0 ? (
+            <tr>
+              <td colSpan={7} className="muted">
+                {t('imports.none')}
+              </td>
+            </tr>
+          ) : null}
           {batches.map((b) => (
-            <tr key={b.id}>
+            <tr key={b.id} className={selected?.id === b.id ? 'highlight' : undefined}>
               <td>
                 <button type="button" className="facet" onClick={() => setSelected(b)}>
-                  {b.filename}
+                  {b.filename ?? `#${b.id}`}
                 </button>
+                {b.kind === 'harvest' ? <span className="muted small"> · {t('imports.harvest')}</span> : null}
               </td>
+              <td className="hide-narrow">{new Date(b.createdAt).toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB')}</td>
               <td>{t(`batchStatus.${b.status}`)}</td>
               <td className="hide-narrow">{b.counts.added}</td>
-              <td className="hide-narrow">{b.counts.rejected}</td>
+              <td className="hide-narrow">{b.counts.updated}</td>
+              <td className="hide-narrow">{b.counts.unchanged}</td>
+              <td>{b.counts.rejected}</td>
             </tr>
           ))}
         </tbody>
