@@ -15,7 +15,7 @@ import { ingestStream } from '../src/catalog/ingest.ts';
 import { toIso2709 } from '../src/catalog/marc/serialize.ts';
 import { catalogMatcher } from '../src/catalog/match.ts';
 import { parseFile } from '../src/catalog/parse.ts';
-import { heldTokenSql } from '../src/catalog/search-index.ts';
+import { heldTokenSql, libraryTokensSql } from '../src/catalog/search-index.ts';
 import type { MarcRecord } from '../src/catalog/types.ts';
 import type { Db } from '../src/platform/db.ts';
 
@@ -74,7 +74,7 @@ export async function buildSearchCorpus(
         isbns, issns, call_numbers, publisher_key, library_ids, region_codes, library_types, available_library_ids,
         holdings_count, available_count, record_count)
       select x.title || ' ' || x.extra, jsonb_set(x.display, '{title}', to_jsonb(x.title || ' ' || x.extra)),
-        x.year, x.format, x.language, x.search_doc || setweight(to_tsvector('simple', x.extra), 'A') || ${heldTokenSql(sql`x.holders`)},
+        x.year, x.format, x.language, x.search_doc || setweight(to_tsvector('simple', x.extra), 'A') || ${heldTokenSql(sql`x.holders`)} || ${libraryTokensSql(sql`x.lib_ids`)},
         x.title_sort || ' ' || x.extra, x.author_sort, x.subjects, x.isbns, x.issns, x.call_numbers, x.publisher_key,
         x.lib_ids, x.regions, x.types, case when x.g % 3 = 0 then '{}' else x.lib_ids end,
         x.holders, case when x.g % 3 = 0 then 0 else x.holders end, x.holders

@@ -1,8 +1,10 @@
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the search statement for one request, on a kept bench database:
- *   npx tsx bench/search-explain.ts --db simpul_bench_search_1000000 '{"q":"minangkabau"}'
- * Runs the request once through search() to capture its statement, then explains that statement.
+ *   npx tsx bench/search-explain.ts [--analyze] --db simpul_bench_search_1000000 '{"q":"minangkabau"}'
+ * Runs each request through search() (wall time, backend CPU); with --analyze, explains its statement.
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -12,7 +14,7 @@ import type { Db } from '../src/platform/db.ts';
 const { values, positionals } = parseArgs({
   options: {
     db: { type: 'string', default: 'simpul_bench_search_1000000' },
-    analyze: { type: 'boolean', default: true },
+    analyze: { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -31,11 +33,26 @@ const db = new Kysely({
 for (const arg of positionals) {
   const req = JSON.parse(arg) as SearchRequest;
   captured.length = 0;
-  const t = performance.now();
-  const r = await search(db, { facets: true, ...req });
-  console.log(
-    `${arg}: ${(performance.now() - t).toFixed(1)} ms, total ${r.total}${r.totalApproximate ? ' (approx.)' : ''}`,
-  );
+  // Three runs after a first: wall time and the PostgreSQL backends' CPU of each (/proc/<pid>/schedstat).
+  const cpuNs = async () => {
+    const pids = await pool.query(
+      `select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`,
+    );
+    let ns = 0;
+    for (const { pid } of pids.rows) ns += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    return ns;
+  };
+  let r = await search(db, { facets: true, ...req });
+  const runs: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const c0 = await cpuNs();
+    const t = performance.now();
+    r = await search(db, { facets: true, ...req });
+    const ms = performance.now() - t;
+    runs.push(`${ms.toFixed(0)} ms (CPU ${(((await cpuNs()) - c0) / 1e6).toFixed(0)})`);
+  }
+  const total = `${r.total}${r.totalApproximate ? ' (approx.)' : ''}`;
+  console.log(`${arg}: ${runs.join(', ')}; total ${total}; load ${loadavg()[0]?.toFixed(1)}`);
   console.log(
     r.hits
       .slice(0, 5)
@@ -43,14 +60,14 @@ for (const arg of positionals) {
       .join('\n'),
   );
   const s = captured[0];
-  if (!s) continue;
+  if (!s || !values.analyze) continue;
   const client = await pool.connect();
   try {
     await client.query('begin');
     await client.query(`set local work_mem = '32MB'`);
     await client.query('set local jit = off');
     await client.query('set local max_parallel_workers_per_gather = 0');
-    const plan = await client.query(`explain (analyze ${values.analyze}, buffers) ${s.sql}`, s.params as unknown[]);
+    const plan = await client.query(`explain (analyze, buffers) ${s.sql}`, s.params as unknown[]);
     console.log(plan.rows.map((x) => x['QUERY PLAN']).join('\n'));
     await client.query('rollback');
   } finally {

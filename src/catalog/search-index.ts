@@ -79,7 +79,7 @@ export function indexDocument(display: Bib, members: Bib[]): IndexDocument {
  * more member records, '~h2' for 5–15, '~h1' for 2–4, none for one. Words are folded letters
  * and digits, so neither a query nor a record can make one; search reads a broad query's
  * candidates tier by tier through the document's GIN index (search.ts). Migration 0050
- * and heldTokenSql say the same.
+ * and heldTokenSql say the same. The holding libraries are lexemes too (libraryToken, 0051).
  */
 export const HELD_TIERS = [
   { token: '~h3', min: 16 },
@@ -97,6 +97,16 @@ export function heldTokenSql(recordCount: RawBuilder<unknown>): RawBuilder<unkno
     HELD_TIERS.map((t) => sql`when ${recordCount} >= ${sql.lit(t.min)} then ${sql.lit(t.token)}`),
     sql.raw(' '),
   )} else '' end)::tsvector`;
+}
+
+/** The library filter's lexeme: '~l' and the library's id (storeClusterIndex writes one per holding library). */
+export function libraryToken(libraryId: number): string {
+  return `~l${Math.trunc(libraryId)}`;
+}
+
+/** The lexemes of the holding libraries (an int[] expression), as a tsvector. */
+export function libraryTokensSql(libraryIds: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`array_to_tsvector(array(select '~l' || l from unnest(${libraryIds}) l))`;
 }
 
 const LEXICON_WORD = /^\p{L}{3,40}$/u;
@@ -189,7 +199,7 @@ export async function storeClusterIndex(
       holdings_count integer, available_count integer, record_count integer)`;
   const searchDoc = sql`setweight(to_tsvector('simple', x.t_title), 'A') || setweight(to_tsvector('simple', x.t_authors), 'B')
         || setweight(to_tsvector('simple', x.t_subjects), 'C') || setweight(to_tsvector('simple', x.t_other), 'D')
-        || ${heldTokenSql(sql`x.record_count`)}`;
+        || ${heldTokenSql(sql`x.record_count`)} || ${libraryTokensSql(sql`x.library_ids`)}`;
   // Sorted, so that two ingests adding the same new words lock them in the same order.
   await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify([...known].sort())}::jsonb) w
     on conflict do nothing`.execute(trx);

@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../platform/db.ts';
 import { and, type Field, parseQuery, type Query } from './query.ts';
-import { HELD_TIERS, isbnKeys, issnKey } from './search-index.ts';
+import { HELD_TIERS, isbnKeys, issnKey, libraryToken } from './search-index.ts';
 import { fold, spellingVariants, words } from './search-text.ts';
 import { isStopWord } from './stop-words.ts';
 
@@ -206,7 +206,14 @@ async function libraryIdsFor(db: Db, codes: string[]): Promise<number[]> {
 
 function filterConditions(f: SearchFilters, libIds: number[]): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
-  if (f.library?.length) out.push(sql<SqlBool>`c.library_ids && ${sql.val(libIds.length ? libIds : [-1])}::int[]`);
+  // Inside the document's GIN scan (0051): the library's lexeme, intersected with the query's words.
+  if (f.library?.length) {
+    out.push(
+      libIds.length
+        ? sql<SqlBool>`c.search_doc @@ ${libIds.map(libraryToken).join(' | ')}::tsquery`
+        : sql<SqlBool>`false`,
+    );
+  }
   if (f.region?.length) {
     const likes = f.region.map(
       (r) => sql<SqlBool>`exists (select 1 from unnest(c.region_codes) rc where rc = ${r} or rc like ${`${r}.%`})`,
@@ -320,7 +327,7 @@ function candidateParts(titleQuery: string | null): Expression<SqlBool>[] {
   // A weighted query, not the title index: the GIN scan of the query's words gives the part's
   // candidates and each is rechecked as it is read (the title index would build a bitmap of
   // every title with a common word first).
-  const title = sql<SqlBool>`c.search_doc @@ to_tsquery('simple', ${titleQuery})`;
+  const title = sql<SqlBool>`coalesce(c.search_doc, ''::tsvector) @@ to_tsquery('simple', ${titleQuery})`;
   const parts = tiers.flatMap((t) => [
     { score: TITLE_RANK * (1 + Math.log(1 + t.min)), cond: sql<SqlBool>`${title} and ${t.cond}` },
     { score: OTHER_RANK * (1 + Math.log(1 + t.min)), cond: sql<SqlBool>`not (${title}) and ${t.cond}` },
