@@ -15,14 +15,38 @@ import {
  * subfields to join them for display (" /", " :", " ;", ",", ".").
  */
 
-function dataFields(r: MarcRecord, tag: string | ((t: string) => boolean)): MarcDataField[] {
-  const match = typeof tag === 'string' ? (t: string) => t === tag : tag;
-  return r.fields.filter((f): f is MarcDataField => !isControlField(f) && match(f.tag));
+/** A record's fields by tag, built once per record (the mapping asks for some twenty tags). */
+interface Indexed {
+  record: MarcRecord;
+  byTag: Map<string, MarcDataField[]>;
+  controls: Map<string, string>;
 }
 
-function control(r: MarcRecord, tag: string): string | undefined {
-  for (const f of r.fields) if (f.tag === tag && isControlField(f)) return f.value;
-  return undefined;
+const NONE: MarcDataField[] = [];
+
+function indexFields(record: MarcRecord): Indexed {
+  const byTag = new Map<string, MarcDataField[]>();
+  const controls = new Map<string, string>();
+  for (const f of record.fields) {
+    if (isControlField(f)) {
+      if (!controls.has(f.tag)) controls.set(f.tag, f.value);
+      continue;
+    }
+    const list = byTag.get(f.tag);
+    if (list) list.push(f);
+    else byTag.set(f.tag, [f]);
+  }
+  return { record, byTag, controls };
+}
+
+/** Data fields with this tag, or (a predicate) with any of several tags in record order. */
+function dataFields(r: Indexed, tag: string | ((t: string) => boolean)): MarcDataField[] {
+  if (typeof tag === 'string') return r.byTag.get(tag) ?? NONE;
+  return r.record.fields.filter((f): f is MarcDataField => !isControlField(f) && tag(f.tag));
+}
+
+function control(r: Indexed, tag: string): string | undefined {
+  return r.controls.get(tag);
 }
 
 function sub(f: MarcDataField | undefined, code: string): string | undefined {
@@ -31,10 +55,13 @@ function sub(f: MarcDataField | undefined, code: string): string | undefined {
 }
 
 function subs(f: MarcDataField, codes: string): string[] {
-  return f.subfields
-    .filter((s) => codes.includes(s.code))
-    .map((s) => clean(s.value))
-    .filter((v) => v !== '');
+  const out: string[] = [];
+  for (const s of f.subfields) {
+    if (!codes.includes(s.code)) continue;
+    const v = clean(s.value);
+    if (v !== '') out.push(v);
+  }
+  return out;
 }
 
 /**
@@ -43,11 +70,13 @@ function subs(f: MarcDataField, codes: string): string[] {
  * A final period goes unless it ends an initial or an abbreviation-like "Jr.", or an ellipsis.
  */
 export function clean(v: string): string {
-  let s = v
-    .replace(/[\u0098\u009c]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  s = s.replace(/(\s*[/:;,=+])+$/, '').trim();
+  let s = isTidy(v)
+    ? v
+    : v
+        .replace(/[\u0098\u009c]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+  s = stripTrailingPunctuation(s);
   if (
     s.endsWith('.') &&
     !s.endsWith('..') &&
@@ -55,8 +84,60 @@ export function clean(v: string): string {
     !/\b(Jr|Sr|Inc|Co|Ltd|etc|ed|eds|cet|dkk)\.$/i.test(s)
   ) {
     s = s.slice(0, -1).trimEnd();
+    return stripTrailingPunctuation(s);
   }
-  return s.replace(/(\s*[/:;,=+])+$/, '').trim();
+  return s;
+}
+
+/** Whether a value has no non-sort marker and no whitespace but single inner spaces (most do: nothing to replace). */
+function isTidy(v: string): boolean {
+  let prevSpace = true; // a leading space is not tidy
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0x20) {
+      if (prevSpace) return false;
+      prevSpace = true;
+      continue;
+    }
+    prevSpace = false;
+    if (c < 0x20 || (c >= 0x80 && (c === 0x98 || c === 0x9c || isUnicodeSpace(c)))) return false;
+  }
+  return !prevSpace || v.length === 0;
+}
+
+/** What \s matches beyond ASCII. */
+function isUnicodeSpace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function isIsbdEnd(c: number): boolean {
+  // / : ; , = +
+  return c === 0x2f || c === 0x3a || c === 0x3b || c === 0x2c || c === 0x3d || c === 0x2b;
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x80 && isUnicodeSpace(c));
+}
+
+/** s.replace(/(\s*[/:;,=+])+$/, '').trim(), without the regex's scan from every position. */
+function stripTrailingPunctuation(s: string): string {
+  let end = s.length;
+  if (end === 0 || !isIsbdEnd(s.charCodeAt(end - 1))) return s.trim();
+  while (end > 0 && isIsbdEnd(s.charCodeAt(end - 1))) {
+    end--;
+    while (end > 0 && isSpaceCode(s.charCodeAt(end - 1))) end--;
+  }
+  return s.slice(0, end).trim();
 }
 
 /** "[Jakarta]" -> "Jakarta": cataloguers' brackets for supplied information. */
@@ -65,7 +146,7 @@ function unbracket(v: string): string {
   return /^\[[^\]]*\]$/.test(s) ? s.slice(1, -1).trim() : s.replace(/^\[|\]$/g, '');
 }
 
-function formatOf(leader: string, f008: string | undefined, r: MarcRecord): BibFormat {
+function formatOf(leader: string, f008: string | undefined, r: Indexed): BibFormat {
   const type = leader[6] ?? ' ';
   const level = leader[7] ?? ' ';
   switch (type) {
@@ -146,7 +227,7 @@ function isbnOf(v: string): string | undefined {
 const nonZero = (v: string | undefined): boolean => v !== undefined && v.trim() !== '' && v.trim() !== '0';
 
 /** Items in Koha/SLiMS 952 fields. */
-function kohaItems(r: MarcRecord): ItemInput[] {
+function kohaItems(r: Indexed): ItemInput[] {
   return dataFields(r, '952').map((f) => {
     const raw = (code: string) => f.subfields.find((s) => s.code === code)?.value.trim() || undefined;
     const lost = nonZero(raw('1'));
@@ -178,7 +259,7 @@ function kohaItems(r: MarcRecord): ItemInput[] {
 }
 
 /** Items in MARC 21 852 location fields. */
-function holdingsItems(r: MarcRecord): ItemInput[] {
+function holdingsItems(r: Indexed): ItemInput[] {
   return dataFields(r, '852').map((f) => {
     const raw = (codes: string) =>
       f.subfields
@@ -199,8 +280,11 @@ function holdingsItems(r: MarcRecord): ItemInput[] {
   });
 }
 
-export function marcToBib(record: MarcRecord): Bib {
-  const leader = record.leader.padEnd(24, ' ');
+const NAME_TAGS = new Set(['100', '110', '111', '700', '710', '711']);
+
+export function marcToBib(marc: MarcRecord): Bib {
+  const record = indexFields(marc);
+  const leader = marc.leader.padEnd(24, ' ');
   const f008 = control(record, '008');
   const f245 = dataFields(record, '245')[0];
 
@@ -230,7 +314,7 @@ export function marcToBib(record: MarcRecord): Bib {
   const resp = sub(f245, 'c');
   if (resp) bib.responsibility = resp;
 
-  for (const f of dataFields(record, (t) => ['100', '110', '111', '700', '710', '711'].includes(t))) {
+  for (const f of dataFields(record, (t) => NAME_TAGS.has(t))) {
     const n = nameOf(f);
     if (n && !bib.authors.includes(n)) bib.authors.push(n);
   }
