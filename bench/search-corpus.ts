@@ -81,6 +81,10 @@ export async function buildSearchCorpus(
       from x order by x.g`.execute(db);
     log(`clusters ${to + 1}/${n} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
+  // The title words the variation adds are known words, as storeClusterIndex would have made them
+  // (else every field query for one of them that finds nothing would go on to "did you mean").
+  await sql`insert into search_words (word) select w from unnest(array[${sql.join(words)}]::text[]) w
+    on conflict do nothing`.execute(db);
   // The base clusters themselves go: the corpus is the N varied ones.
   await sql`delete from items where cluster_id in (select id from bench_base)`.execute(db);
   await sql`update source_records set cluster_id = null where cluster_id in (select id from bench_base)`.execute(db);
