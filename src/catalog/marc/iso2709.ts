@@ -319,26 +319,56 @@ function decodeFieldsText(
   for (let f = 0; f < spans.n; f++) {
     const tag = spans.tags[f]!;
     const from = spans.from[f]!;
-    const to = fieldEnd(buf, tag, from, spans.to[f]!, base, warnings);
-    const kind = fieldKind(buf, tag, from, to);
-    // s holds the field's text from index `p` to `e`.
+    const end = spans.to[f]!;
+    // s holds the field's text from index `p` to `e`; the field's bytes are from `from` to `to`.
     let s: string;
     let p: number;
     let e: number;
+    let to: number;
     let nfc = false;
     if (whole !== null) {
+      if (from > buf.length || end > buf.length) to = fieldEnd(buf, tag, from, end, base, warnings);
+      else {
+        // As fieldEnd, searching the string rather than calling into the Buffer for every field.
+        const ft = whole.indexOf(FT_CHAR, from);
+        if (ft >= 0 && ft < end) to = ft;
+        else {
+          warnings.push(`field ${tag} has no field terminator`);
+          to = end;
+        }
+      }
       s = whole;
       p = from;
       e = to;
     } else {
-      s = utf8(buf, from, to);
+      if (from > buf.length || end > buf.length || end <= from) {
+        to = fieldEnd(buf, tag, from, end, base, warnings);
+        s = utf8(buf, from, to);
+        e = s.length;
+      } else {
+        // Usually the directory's length ends on the field's only terminator: one decode finds both.
+        s = utf8(buf, from, end);
+        const ft = s.indexOf(FT_CHAR);
+        if (ft === s.length - 1) {
+          to = end - 1;
+          e = ft;
+        } else if (ft < 0) {
+          warnings.push(`field ${tag} has no field terminator`);
+          to = end;
+          e = s.length;
+        } else {
+          to = fieldEnd(buf, tag, from, end, base, warnings);
+          s = utf8(buf, from, to);
+          e = s.length;
+        }
+      }
       p = 0;
-      e = s.length;
       // Valid UTF-8 has as many characters as bytes only when it is all ASCII.
       nfc = e !== to - from;
     }
+    const kind = fieldKind(buf, tag, from, to);
     if (kind === 0) {
-      const v = whole !== null ? s.slice(p, e) : s;
+      const v = whole !== null || e !== s.length ? s.slice(p, e) : s;
       fields.push({ tag, value: nfc ? v.normalize('NFC') : v });
       continue;
     }
@@ -402,6 +432,7 @@ function decodeFieldsText(
 }
 
 const SEP = '\u001f';
+const FT_CHAR = '\u001e';
 
 /** A field the string reader cannot cut the way the byte reader does: the record is read byte by byte. */
 class NeedBytes extends Error {}
@@ -523,7 +554,7 @@ export function parseIso2709Record(bytes: Uint8Array, options: Iso2709Options = 
         decoded = decodeFields(buf, charset, ascii, validUtf8, []);
       } else warnings.push(`${decoded.unmapped} MARC-8 characters with no mapping became U+FFFD`);
     }
-    const leader = repairLeader(buf.toString('latin1', 0, 24));
+    const leader = repairLeader(latin1(buf, 0, 24));
     return { ok: true, record: { leader, fields: decoded.fields }, charset, warnings };
   } catch (e) {
     if (e instanceof RecordError) return { ok: false, reason: e.message };
