@@ -91,10 +91,13 @@ export function heldToken(recordCount: number): string | null {
   return HELD_TIERS.find((t) => recordCount >= t.min)?.token ?? null;
 }
 
-/** heldToken in SQL, as a tsvector ('' for a title one library holds). */
+/**
+ * heldToken in SQL, as a tsvector ('' for a title one library holds). It stands in the title, name and
+ * subject weights too (0052), so the per-weight indexes of field searches hold it.
+ */
 export function heldTokenSql(recordCount: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`(case ${sql.join(
-    HELD_TIERS.map((t) => sql`when ${recordCount} >= ${sql.lit(t.min)} then ${sql.lit(t.token)}`),
+    HELD_TIERS.map((t) => sql`when ${recordCount} >= ${sql.lit(t.min)} then ${sql.lit(`${t.token}:1A,2B,3C`)}`),
     sql.raw(' '),
   )} else '' end)::tsvector`;
 }

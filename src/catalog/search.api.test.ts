@@ -137,6 +137,13 @@ describe('search quality', () => {
     );
     const seen = pages.flatMap((p) => p.hits.map((h) => h.clusterId));
     expect(new Set(seen).size).toBe(10);
+    // A field search reads its tiers through its field's index, best first as well.
+    const inTitle = await search(s.ctx.database.db, { q: 'judul:rempah', pageSize: 2, exactUpTo: 1 });
+    expect(inTitle.hits.map((h) => h.title)).toEqual(['Jalur Rempah Nusantara', 'Rempah dan Kuliner']);
+    expect((await search(s.ctx.database.db, { q: 'judul:rempah' })).total).toBe(3);
+    expect((await search(s.ctx.database.db, { q: 'pengarang:rempah' })).hits.map((h) => h.title)).toEqual([
+      'Catatan Dapur',
+    ]);
     // Without words to rank by, widely held titles come first too.
     const held = await search(s.ctx.database.db, { q: '', filters: { library: [codes[4] as string] }, pageSize: 1 });
     expect(held.hits[0]?.title).toBe('Jalur Rempah Nusantara');
