@@ -571,17 +571,15 @@ function isFiller(b: number): boolean {
  * Streams ISO 2709 records out of a byte stream. Holds at most one record (or
  * MAX_PENDING bytes of garbage) beyond the current chunk in memory.
  */
-export async function* readIso2709(
+export function readIso2709(
   source: AsyncIterable<Uint8Array>,
   options: Iso2709Options = {},
-): AsyncGenerator<Iso2709Result> {
+): AsyncIterableIterator<Iso2709Result> {
   let buf: Buffer = Buffer.alloc(0);
   let base = 0; // input offset of buf[0]
   let pos = 0;
 
-  // The next record of what is buffered, or undefined when more bytes are needed. Records are
-  // yielded one by one from this async generator itself (a nested sync generator would cost a
-  // promise more per record).
+  // The next record of what is buffered, or undefined when more bytes are needed.
   function next(final: boolean): Iso2709Result | undefined {
     for (;;) {
       while (pos < buf.length && isFiller(buf[pos]!)) pos++;
@@ -651,16 +649,65 @@ export async function* readIso2709(
     }
   }
 
-  for await (const chunk of source) {
-    if (chunk.length === 0) continue;
-    const c = toBuffer(chunk);
-    if (pos >= buf.length) buf = c;
-    else buf = Buffer.concat([buf.subarray(pos), c]);
-    base += pos;
-    pos = 0;
-    for (let r = next(false); r !== undefined; r = next(false)) yield r;
+  // A hand-written async iterator rather than an async generator: a record already buffered is
+  // handed out as an already-resolved promise, without the generator's own await per yield.
+  const input = source[Symbol.asyncIterator]();
+  let ended = false; // the source is exhausted
+  let finished = false; // and everything after it was handed out
+  let pulling: Promise<IteratorResult<Iso2709Result>> | null = null;
+  const done: IteratorResult<Iso2709Result> = { done: true, value: undefined };
+
+  async function pull(): Promise<IteratorResult<Iso2709Result>> {
+    for (;;) {
+      const r = next(ended);
+      if (r !== undefined) return { done: false, value: r };
+      if (ended) {
+        finished = true;
+        return done;
+      }
+      const n = await input.next();
+      if (n.done) {
+        ended = true;
+        continue;
+      }
+      const chunk = n.value;
+      if (chunk.length === 0) continue;
+      const c = toBuffer(chunk);
+      if (pos >= buf.length) buf = c;
+      else buf = Buffer.concat([buf.subarray(pos), c]);
+      base += pos;
+      pos = 0;
+    }
   }
-  for (let r = next(true); r !== undefined; r = next(true)) yield r;
+
+  const it: AsyncIterableIterator<Iso2709Result> = {
+    next(): Promise<IteratorResult<Iso2709Result>> {
+      if (finished) return Promise.resolve(done);
+      // Calls made before the previous one settled are served in order.
+      if (pulling) {
+        const after = pulling.then(() => it.next());
+        return after;
+      }
+      const r = next(ended);
+      if (r !== undefined) return Promise.resolve({ done: false, value: r });
+      const p = pull();
+      pulling = p;
+      const clear = () => {
+        if (pulling === p) pulling = null;
+      };
+      p.then(clear, clear);
+      return p;
+    },
+    async return(): Promise<IteratorResult<Iso2709Result>> {
+      finished = true;
+      await input.return?.();
+      return done;
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
 }
 
 /** All records of an in-memory ISO 2709 file. */

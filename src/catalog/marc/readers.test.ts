@@ -29,6 +29,28 @@ async function xml(text: string | Uint8Array, chunk = 1 << 16): Promise<MarcXmlR
 const field = (r: MarcRecord, tag: string) => r.fields.find((f) => f.tag === tag);
 
 describe('ISO 2709 reader', () => {
+  it('serves next() calls made without waiting in order, and closes its source when the reader stops early', async () => {
+    const data = file('marc/perl-marc/marc-record/t/camel.usmarc');
+    const expected = (await all(data)).map((r) => r.offset);
+    let closed = false;
+    const src = (async function* () {
+      try {
+        for (let i = 0; i < data.length; i += 97) yield data.subarray(i, i + 97);
+      } finally {
+        closed = true;
+      }
+    })();
+    const it = readIso2709(src);
+    const first = await Promise.all(Array.from({ length: 4 }, () => it.next()));
+    expect(first.map((r) => (r.done ? -1 : r.value.offset))).toEqual(expected.slice(0, 4));
+    for await (const r of it) {
+      expect(r.offset).toBe(expected[4]);
+      break;
+    }
+    expect(closed).toBe(true);
+    expect((await it.next()).done).toBe(true);
+  });
+
   it('reads a clean file into records with leader/09 set to a', async () => {
     const rs = await all(file('marc/perl-marc/marc-record/t/camel.usmarc'));
     expect(rs.map((r) => r.ok)).toEqual(Array(10).fill(true));
