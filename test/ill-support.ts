@@ -1,6 +1,21 @@
 import { libraryId, makeTitle, rawLogin } from './programs-support.ts';
 import type { Agent, TestSimpul } from './support.ts';
 
+/** The staff the ILL tests act as, by the short names the tests use. */
+export const ILL_STAFF = {
+  bh: 'pustakawan.bunghatta',
+  swl: 'pustakawan.sawahlunto',
+  pyk: 'pustakawan.payakumbuh',
+  upi: 'pustakawan.upertis',
+  coord: 'koordinator',
+} as const;
+
+/** Signs the named ILL staff in at once: `const { bh, swl } = await signIn(s, 'bh', 'swl')`. */
+export async function signIn<K extends keyof typeof ILL_STAFF>(s: TestSimpul, ...who: K[]): Promise<Record<K, Agent>> {
+  const agents = await Promise.all(who.map((k) => s.as(ILL_STAFF[k])));
+  return Object.fromEntries(who.map((k, i) => [k, agents[i]])) as Record<K, Agent>;
+}
+
 /** Helpers the ILL tests share: patrons by member number, titles with copies, calls with an Idempotency-Key. */
 
 export { libraryId, makeTitle };

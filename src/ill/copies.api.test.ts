@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { patronId, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
+import { patronId, signIn, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
 import { rawLogin, upload } from '../../test/programs-support.ts';
 import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 
@@ -11,11 +11,7 @@ let fadli: number;
 
 beforeAll(async () => {
   s = await startTestSimpul();
-  [bh, swl, pyk] = await Promise.all([
-    s.as('pustakawan.bunghatta'),
-    s.as('pustakawan.sawahlunto'),
-    s.as('pustakawan.payakumbuh'),
-  ]);
+  ({ bh, swl, pyk } = await signIn(s, 'bh', 'swl', 'pyk'));
   fadli = await patronId(s, 'BH-2024-0001');
 });
 afterAll(async () => s?.stop());

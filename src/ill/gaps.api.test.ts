@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryId, patronId, postWithKey, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
+import { libraryId, patronId, postWithKey, signIn, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
 import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 
 let s: TestSimpul;
@@ -11,12 +11,7 @@ let fadli: number;
 
 beforeAll(async () => {
   s = await startTestSimpul();
-  [bh, swl, pyk, coord] = await Promise.all([
-    s.as('pustakawan.bunghatta'),
-    s.as('pustakawan.sawahlunto'),
-    s.as('pustakawan.payakumbuh'),
-    s.as('koordinator'),
-  ]);
+  ({ bh, swl, pyk, coord } = await signIn(s, 'bh', 'swl', 'pyk', 'coord'));
   fadli = await patronId(s, 'BH-2024-0001');
 });
 afterAll(async () => s?.stop());

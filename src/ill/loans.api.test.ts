@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itemStatus, libraryId, patronId, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
+import { itemStatus, libraryId, patronId, signIn, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
 import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { runOverdue } from './jobs.ts';
 
@@ -13,12 +13,7 @@ let intan: number;
 
 beforeAll(async () => {
   s = await startTestSimpul();
-  [bh, swl, pyk, upi] = await Promise.all([
-    s.as('pustakawan.bunghatta'),
-    s.as('pustakawan.sawahlunto'),
-    s.as('pustakawan.payakumbuh'),
-    s.as('pustakawan.upertis'),
-  ]);
+  ({ bh, swl, pyk, upi } = await signIn(s, 'bh', 'swl', 'pyk', 'upi'));
   fadli = await patronId(s, 'BH-2024-0001');
   intan = await patronId(s, 'UPI-2201001');
 });

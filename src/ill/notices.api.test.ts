@@ -1,17 +1,14 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryId, patronId, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
-import { type Agent, must, startTestSimpul, type TestSimpul } from '../../test/support.ts';
-import { EMAIL_JOB, registerNotifyJobs } from '../notify/mail.ts';
-import { JobRunner } from '../platform/jobs.ts';
+import { libraryId, patronId, signIn, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
+import { decodeMail, type Mail, type MailSimpul, startMailSimpul } from '../../test/mail-support.ts';
+import { type Agent, must, type TestSimpul } from '../../test/support.ts';
 import { handlePeerMessage } from './delivery.ts';
 import type { SupplyingAgencyMessage } from './iso18626/types.ts';
 import { answerTimeout, runOverdue } from './jobs.ts';
 
+let m: MailSimpul;
 let s: TestSimpul;
-let sink: SMTPServer;
-let runner: JobRunner;
-const inbox: Array<{ to: string[]; raw: string }> = [];
+let inbox: Mail[];
 let bh: Agent;
 let swl: Agent;
 let pyk: Agent;
@@ -19,36 +16,10 @@ let fadli: number;
 let bhId: number;
 let swlId: number;
 
-function startSink(): Promise<number> {
-  sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve) => {
-    sink.listen(0, '127.0.0.1', () => resolve((sink.server.address() as { port: number }).port));
-  });
-}
-
 beforeAll(async () => {
-  const port = await startSink();
-  s = await startTestSimpul({
-    config: {
-      smtpUrl: `smtp://127.0.0.1:${port}`,
-      mailFrom: 'Simpul <simpul@uji.example>',
-      publicUrl: 'https://simpul.uji.example',
-    },
-  });
-  runner = new JobRunner(s.ctx.database.db, { backoffMs: 5 });
-  registerNotifyJobs(runner, s.ctx.database.db);
+  m = await startMailSimpul();
+  s = m.s;
+  inbox = m.sink.inbox;
   const db = s.ctx.database.db;
   await db
     .updateTable('patrons')
@@ -60,19 +31,12 @@ beforeAll(async () => {
     .set({ email: 'staf@sawahlunto.example' })
     .where('username', '=', 'pustakawan.sawahlunto')
     .execute();
-  [bh, swl, pyk] = await Promise.all([
-    s.as('pustakawan.bunghatta'),
-    s.as('pustakawan.sawahlunto'),
-    s.as('pustakawan.payakumbuh'),
-  ]);
+  ({ bh, swl, pyk } = await signIn(s, 'bh', 'swl', 'pyk'));
   fadli = await patronId(s, 'BH-2024-0001');
   bhId = await libraryId(s, 'BUNGHATTA');
   swlId = await libraryId(s, 'SAWAHLUNTO');
 });
-afterAll(async () => {
-  await s?.stop();
-  await new Promise<void>((r) => (sink ? sink.close(() => r()) : r()));
-});
+afterAll(async () => m?.stop());
 
 /** The ILL notifications since a notification id, as `recipient kind` strings. */
 async function sentSince(since: number): Promise<string[]> {
@@ -114,22 +78,8 @@ async function lastId(): Promise<number> {
   return Number(r?.m ?? 0);
 }
 
-async function deliverAll(): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    await runner.drain();
-    const waiting = await s.ctx.database.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('kind', '=', EMAIL_JOB)
-      .where('status', '=', 'queued')
-      .execute();
-    if (waiting.length === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('e-mail jobs did not finish');
-}
-
-const decode = (raw: string) => raw.replace(/=\r?\n/g, '');
+const deliverAll = () => m.deliverAll();
+const decode = decodeMail;
 
 describe('ILL notifications', () => {
   it('tell the patron and the library that must act through a whole loan, in the app and by e-mail', async () => {

@@ -335,23 +335,23 @@ export async function tellBorrowerSide(
   const patronText = PATRON[topic];
   if (patronText) {
     if (r.patron_id === null) return [];
-    return notify(trx, {
-      to: { patronId: r.patron_id },
-      kind: `ill.${topic}`,
-      subject: fill(patronText.subject, vars),
-      body: fill(patronText.body, vars),
-      link: '/portal/requests',
-    });
+    return send(trx, { patronId: r.patron_id }, `ill.${topic}`, patronText, vars, '/portal/requests');
   }
   const staffText = BORROWER_STAFF[topic];
   if (!staffText) return [];
-  return notify(trx, {
-    to: { libraryId: r.borrower_library_id },
-    kind: `ill.${topic}`,
-    subject: fill(staffText.subject, vars),
-    body: fill(staffText.body, vars),
-    link: `/ill/requests/${r.id}`,
-  });
+  return send(trx, { libraryId: r.borrower_library_id }, `ill.${topic}`, staffText, vars, `/ill/requests/${r.id}`);
+}
+
+/** One notice: the texts filled in with the request's details. */
+function send(
+  trx: Trx,
+  to: Recipient,
+  kind: string,
+  text: Text,
+  vars: Record<string, string>,
+  link: string,
+): Promise<number[]> {
+  return notify(trx, { to, kind, subject: fill(text.subject, vars), body: fill(text.body, vars), link });
 }
 
 /** Tells the lending library's staff (a peer's library has no staff here: nobody is told). */
@@ -384,14 +384,7 @@ export async function tellLenderSide(
     due: day(s.due_at),
     note: note ?? '',
   };
-  const to: Recipient = { libraryId: s.lender_library_id };
-  return notify(trx, {
-    to,
-    kind: `ill.lender.${topic}`,
-    subject: fill(text.subject, vars),
-    body: fill(text.body, vars),
-    link: `/ill/lending/${s.id}`,
-  });
+  return send(trx, { libraryId: s.lender_library_id }, `ill.lender.${topic}`, text, vars, `/ill/lending/${s.id}`);
 }
 
 /** The lender topics the machine's `notifyStaff` effects map to (others stay in the timeline only). */

@@ -1,94 +1,31 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agent, startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { decodeMail, type Mail, type MailSimpul, startMailSimpul } from '../../test/mail-support.ts';
+import type { Agent, TestSimpul } from '../../test/support.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { DbOrTrx } from '../platform/db.ts';
-import { JobRunner } from '../platform/jobs.ts';
 import { runAgreementReminders } from '../programs/agreements.ts';
-import { configureMail, EMAIL_JOB, registerNotifyJobs } from './mail.ts';
+import { configureMail, EMAIL_JOB } from './mail.ts';
 import { notify } from './notify.ts';
 
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
+let m: MailSimpul;
 let s: TestSimpul;
-let sink: SMTPServer;
-let refuseNext = 0;
-let refused = 0;
-const inbox: Received[] = [];
-let runner: JobRunner;
+let inbox: Mail[];
 let upiLib: Agent;
 let upiAdmin: Agent;
 let intan: Agent;
-
-/** The local SMTP sink: accepts everything, or refuses the next N messages with a temporary error. */
-function startSink(): Promise<number> {
-  sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (refuseNext > 0) {
-          refuseNext--;
-          refused++;
-          const e = new Error('Mailbox busy, try again later') as Error & { responseCode: number };
-          e.responseCode = 451;
-          return callback(e);
-        }
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve) => {
-    sink.listen(0, '127.0.0.1', () => resolve((sink.server.address() as { port: number }).port));
-  });
-}
 
 async function userId(username: string, db: DbOrTrx = s.ctx.database.db): Promise<number> {
   const u = await db.selectFrom('staff_users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   return u.id;
 }
 
-/** Runs e-mail jobs until none is due, waiting out the (tiny) back-off between attempts. */
-async function deliverAll(): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    await runner.drain();
-    const waiting = await s.ctx.database.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('kind', '=', EMAIL_JOB)
-      .where('status', '=', 'queued')
-      .execute();
-    if (waiting.length === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('e-mail jobs did not finish');
-}
-
-const decode = (raw: string) => raw.replace(/=\r?\n/g, '');
+const decode = decodeMail;
+const deliverAll = () => m.deliverAll();
 
 beforeAll(async () => {
-  const port = await startSink();
-  s = await startTestSimpul({
-    config: {
-      smtpUrl: `smtp://127.0.0.1:${port}`,
-      mailFrom: 'Simpul Uji <simpul@uji.example>',
-      publicUrl: 'https://simpul.uji.example',
-    },
-  });
-  runner = new JobRunner(s.ctx.database.db, { backoffMs: 5 });
-  registerNotifyJobs(runner, s.ctx.database.db);
+  m = await startMailSimpul('Simpul Uji <simpul@uji.example>');
+  s = m.s;
+  inbox = m.sink.inbox;
   const db = s.ctx.database.db;
   await db
     .updateTable('staff_users')
@@ -108,10 +45,7 @@ beforeAll(async () => {
   [upiLib, upiAdmin] = await Promise.all([s.as('pustakawan.upertis'), s.as('admin.upertis')]);
   intan = await s.asPatron('UPERTIS', 'UPI-2201001');
 });
-afterAll(async () => {
-  await s?.stop();
-  await new Promise<void>((r) => (sink ? sink.close(() => r()) : r()));
-});
+afterAll(async () => m?.stop());
 
 describe('notify()', () => {
   it('stores a notification for every staff member of a library and e-mails those with an address', async () => {
@@ -149,8 +83,8 @@ describe('notify()', () => {
 
   it('retries an e-mail the server refuses at first', async () => {
     inbox.length = 0;
-    refused = 0;
-    refuseNext = 2;
+    m.sink.refused = 0;
+    m.sink.refuseNext = 2;
     const [id] = await s.ctx.database.db.transaction().execute(async (trx) =>
       notify(trx, {
         to: {
@@ -168,7 +102,7 @@ describe('notify()', () => {
       }),
     );
     await deliverAll();
-    expect(refused).toBe(2);
+    expect(m.sink.refused).toBe(2);
     expect(inbox).toHaveLength(1);
     // Patrons read Indonesian unless they chose English.
     expect(decode(inbox[0]?.raw ?? '')).toContain('Subject: Kartu Anda siap');
