@@ -26,7 +26,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           // The browser waits for a busy machine (CI runs the API tests beside it).
-          expect: { poll: { timeout: 10_000, interval: 100 } },
+          expect: { poll: { timeout: 20_000, interval: 100 } },
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -60,7 +60,9 @@ export function startBrowserSimpul(opts: Parameters<typeof startTestSimpul>[0] =
       await page.getByLabel(/Nama pengguna|Username/).fill(username);
       await page.getByLabel(/Kata sandi|Password/).fill(password);
       await page.getByRole('button', { name: /^(Masuk|Sign in)$/ }).click();
-      await expect.poll(() => page.getByRole('button', { name: /^(Keluar|Sign out)$/ }).count()).toBe(1);
+      // A staff-only link, not the sign-out button: a patron signed in on this page has one of those too,
+      // and clicking it before the staff sign-in lands would sign the patron out instead.
+      await expect.poll(() => page.locator('header a[href="/imports"]').count()).toBe(1);
     },
     async pageAs(username) {
       const page = await h.freshPage();
