@@ -206,6 +206,8 @@ async function ingestAll(database: Database, files: string[]) {
   }, 100);
   const profile: Record<string, number> | null = args.profile ? {} : null;
   collectIngestProfile(profile);
+  const cpu0 = process.cpuUsage();
+  const pg0 = await backendCpuNs(database);
   const t = performance.now();
   let records = 0;
   for (const [k, file] of files.entries()) {
@@ -225,7 +227,11 @@ async function ingestAll(database: Database, files: string[]) {
     records += counts.read;
   }
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = await backendCpuNs(database);
   clearInterval(timer);
+  const nodeCpu = (cpu.user + cpu.system) / 1e6;
+  const pgCpu = pg0 === null || pg1 === null ? null : (pg1 - pg0) / 1e9;
   peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
   collectIngestProfile(null);
   if (profile) {
@@ -237,7 +243,15 @@ async function ingestAll(database: Database, files: string[]) {
     .selectFrom('clusters')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  return { rate: records / seconds, seconds, records, peakMb: peak / 1024 / 1024, clusters: Number(clusters.n) };
+  return {
+    rate: records / seconds,
+    seconds,
+    records,
+    peakMb: peak / 1024 / 1024,
+    clusters: Number(clusters.n),
+    nodeCpu,
+    pgCpu,
+  };
 }
 
 const QUERIES: Array<Parameters<typeof search>[1]> = [];
@@ -443,6 +457,16 @@ for (const [name, open] of targets) {
       `${Math.round(ing.rate).toLocaleString('en')} (${ing.records.toLocaleString('en')} records in ${ing.seconds.toFixed(0)} s, ${ing.clusters.toLocaleString('en')} clusters)`,
     ]);
     rows.push([`peak memory during ingest on ${name} (RSS MB)`, ing.peakMb.toFixed(0)]);
+    rows.push([
+      `load average after ingest on ${name} (1/5/15 min)`,
+      loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / '),
+    ]);
+    rows.push([
+      `CPU during ingest on ${name} (s): node${ing.pgCpu === null ? '' : ' / database backends'}`,
+      `${ing.nodeCpu.toFixed(1)}${ing.pgCpu === null ? '' : ` / ${ing.pgCpu.toFixed(1)}`}`,
+    ]);
     rows.push(...latencyRows(name, N.toLocaleString('en'), await searchLatency(database)));
   } finally {
     await database.close().catch(() => {});

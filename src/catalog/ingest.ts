@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../platform/db.ts';
@@ -100,14 +101,38 @@ export function collectIngestProfile(into: Record<string, number> | null): void 
   profile = into;
 }
 let lastMark = 0;
+let lastNodeCpu = 0;
+let lastPgCpu = 0;
+/** The chunk transaction's server process when it runs on this machine (profile only): its CPU per phase. */
+let backendPid: number | null = null;
 function count(what: string, n: number): void {
   if (profile) profile[`# ${what}`] = (profile[`# ${what}`] ?? 0) + n;
+}
+function backendCpuMs(): number {
+  if (backendPid === null) return 0;
+  try {
+    const stat = readFileSync(`/proc/${backendPid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    backendPid = null;
+    return 0;
+  }
 }
 function mark(phase?: string): void {
   if (!profile) return;
   const now = performance.now();
-  if (phase) profile[phase] = (profile[phase] ?? 0) + (now - lastMark);
+  const c = process.cpuUsage();
+  const nodeCpu = (c.user + c.system) / 1000;
+  const pgCpu = backendCpuMs();
+  if (phase) {
+    profile[phase] = (profile[phase] ?? 0) + (now - lastMark);
+    profile[`node cpu: ${phase}`] = (profile[`node cpu: ${phase}`] ?? 0) + (nodeCpu - lastNodeCpu);
+    if (backendPid !== null) profile[`pg cpu: ${phase}`] = (profile[`pg cpu: ${phase}`] ?? 0) + (pgCpu - lastPgCpu);
+  }
   lastMark = now;
+  lastNodeCpu = nodeCpu;
+  lastPgCpu = pgCpu;
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -136,11 +161,25 @@ export async function ingestStream(
 ): Promise<BatchCounts> {
   const counts = emptyCounts();
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const cache = formCacheOf(db);
   let chunk: Parsed[] = [];
   let failed = false;
   const store = async (part: Parsed[]) => {
     const t0 = performance.now();
-    const c = await db.transaction().execute((trx) => ingestChunk(trx, target, part, matcher));
+    const c = await db.transaction().execute(async (trx) => {
+      if (profile) {
+        try {
+          // Only a server on this machine (over loopback) has its process here; PGlite's pid is not one.
+          const r = await sql<{ pid: number; local: boolean | null }>`
+            select pg_backend_pid() as pid, inet_server_addr() in ('127.0.0.1', '::1') as local`.execute(trx);
+          const pid = Number(r.rows[0]?.pid);
+          backendPid = r.rows[0]?.local && existsSync(`/proc/${pid}/stat`) ? pid : null;
+        } catch {
+          backendPid = null;
+        }
+      }
+      return ingestChunk(trx, target, part, matcher, cache);
+    });
     if (profile) profile['chunk transaction'] = (profile['chunk transaction'] ?? 0) + performance.now() - t0;
     for (const k of Object.keys(counts) as Array<keyof BatchCounts>) counts[k] += c[k];
     await db
@@ -222,10 +261,11 @@ export async function ingestChunk(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
+  cache: FormCache = new Map(),
 ): Promise<BatchCounts> {
   await sql`savepoint ingest_chunk`.execute(trx);
   try {
-    const c = await storeChunk(trx, target, part, matcher);
+    const c = await storeChunk(trx, target, part, matcher, cache);
     await sql`release savepoint ingest_chunk`.execute(trx);
     return c;
   } catch (e) {
@@ -237,7 +277,7 @@ export async function ingestChunk(
     await sql`savepoint ingest_record`.execute(trx);
     let c: BatchCounts;
     try {
-      c = await storeChunk(trx, target, [p], matcher);
+      c = await storeChunk(trx, target, [p], matcher, cache);
       await sql`release savepoint ingest_record`.execute(trx);
     } catch (e) {
       if (!isRecordError(e)) throw e;
@@ -249,6 +289,7 @@ export async function ingestChunk(
         target,
         [{ ok: false, position: p.position, reason, ...(excerpt ? { excerpt } : {}) }],
         matcher,
+        cache,
       );
     }
     for (const k of Object.keys(counts) as Array<keyof BatchCounts>) counts[k] += c[k];
@@ -256,7 +297,13 @@ export async function ingestChunk(
   return counts;
 }
 
-async function storeChunk(trx: Trx, target: IngestTarget, part: Parsed[], matcher: Matcher): Promise<BatchCounts> {
+async function storeChunk(
+  trx: Trx,
+  target: IngestTarget,
+  part: Parsed[],
+  matcher: Matcher,
+  cache: FormCache,
+): Promise<BatchCounts> {
   const counts = emptyCounts();
   counts.read = part.length;
   mark();
@@ -284,7 +331,7 @@ async function storeChunk(trx: Trx, target: IngestTarget, part: Parsed[], matche
   mark('keys and hashes');
 
   const touched = new Set<number>();
-  if (byKey.size) await storeRecords(trx, target, byKey, matcher, counts, touched);
+  if (byKey.size) await storeRecords(trx, target, byKey, matcher, counts, touched, cache);
   if (itemRows.length) {
     const r = await applyItemRows(trx, target.libraryId, itemRows, matcher);
     counts.added += r.added;
@@ -326,15 +373,26 @@ async function storeRecords(
   matcher: Matcher,
   counts: BatchCounts,
   touched: Set<number>,
+  cache: FormCache,
 ): Promise<void> {
   const { libraryId } = target;
-  const existing = await trx
-    .selectFrom('source_records')
-    .select(['id', 'record_key', 'content_hash', 'cluster_id', 'deleted'])
-    .where('library_id', '=', libraryId)
-    .where(sql<boolean>`record_key in ${textList(byKey.keys())}`)
-    .execute();
-  const old = new Map(existing.map((e) => [e.record_key, e]));
+  // One index probe per key (lateral, not flattened): planned on a young table's statistics, `record_key in (…)`
+  // became a nested loop re-reading the whole key list for every row of the library.
+  const existing = await sql<{
+    id: number;
+    record_key: string;
+    content_hash: string;
+    cluster_id: number | null;
+    deleted: boolean;
+  }>`
+    select s.id, s.record_key, s.content_hash, s.cluster_id, s.deleted
+    from ${textList(byKey.keys())} as k(key)
+    cross join lateral (
+      select id, record_key, content_hash, cluster_id, deleted from source_records
+      where library_id = ${libraryId}::bigint and record_key = k.key
+      limit 1
+    ) s`.execute(trx);
+  const old = new Map(existing.rows.map((e) => [e.record_key, { ...e, id: Number(e.id) }]));
   mark('existing records');
 
   const work: Work[] = [];
@@ -378,7 +436,7 @@ async function storeRecords(
   }
   if (work.length === 0) return;
 
-  const assigned = await assignClusters(trx, libraryId, work, matcher);
+  const assigned = await assignClusters(trx, libraryId, work, matcher, cache);
   counts.matched = assigned.matched;
   for (const id of assigned.touched) touched.add(id);
   const needCluster = work.filter((w) => w.cluster === null);
@@ -493,6 +551,78 @@ interface Member {
 }
 
 /**
+ * Members of candidate clusters, revived from their match forms. A popular
+ * cluster is a candidate of many records in many chunks, and reading and
+ * reviving its members' forms each time was most of a chunk's reads (178k
+ * member reads for 20k records). The revived forms are kept per database,
+ * by row id and the row's version (xmin, which every write of the row
+ * changes), so only forms not seen yet, or rewritten since, travel; at most
+ * FORM_CACHE_SIZE of them, so memory stays bounded whatever the corpus.
+ * Members without a usable form come back with bib null (read by the caller).
+ */
+async function readMembers(trx: Trx, clusters: Set<number>, matcher: Matcher, cache: FormCache): Promise<Member[]> {
+  const rows = await sql<{ id: number; library_id: number; cluster_id: number; record_key: string; v: string }>`
+    select m.id, m.library_id, m.cluster_id, m.record_key, m.v
+    from ${idList(clusters)} as c(id)
+    cross join lateral (
+      select id, library_id, cluster_id, record_key, xmin::text as v from source_records
+      where cluster_id = c.id and not deleted
+      offset 0
+    ) m`.execute(trx);
+  const members: Array<Member & { v: string }> = [];
+  const missing: number[] = [];
+  for (const r of rows.rows) {
+    const m = { id: Number(r.id), library_id: Number(r.library_id), cluster_id: Number(r.cluster_id) };
+    const hit = cache.get(m.id);
+    if (hit && hit.v === r.v) {
+      cache.delete(m.id); // most recently used last
+      cache.set(m.id, hit);
+      members.push({ ...m, record_key: r.record_key, v: r.v, bib: hit.bib });
+      count('member forms from cache', 1);
+    } else {
+      members.push({ ...m, record_key: r.record_key, v: r.v, bib: null as unknown as Bib });
+      missing.push(m.id);
+    }
+  }
+  if (missing.length) {
+    const fromForm = matcher.fromForm;
+    const forms = await sql<{ id: number; match_form: unknown; bib: Bib | null }>`
+      select s.id, s.match_form, ${fromForm ? sql`case when s.match_form is null then s.bib end` : sql`s.bib`} as bib
+      from ${idList(missing)} as x(id) cross join lateral (
+        select id, match_form, bib from source_records where id = x.id offset 0
+      ) s`.execute(trx);
+    const byId = new Map<number, { bib: Bib | null; revived: boolean }>();
+    for (const f of forms.rows) {
+      const revived = fromForm?.(f.match_form);
+      byId.set(Number(f.id), { bib: revived ?? f.bib ?? null, revived: revived !== undefined });
+    }
+    for (const m of members) {
+      if (m.bib !== null) continue;
+      const got = byId.get(m.id);
+      m.bib = (got?.bib ?? null) as Bib;
+      // Only revived forms are kept: a bib read whole (no usable form) is rare and large.
+      if (got?.revived && got.bib) {
+        cache.set(m.id, { v: m.v, bib: got.bib });
+        if (cache.size > FORM_CACHE_SIZE) cache.delete(cache.keys().next().value as number);
+      }
+    }
+  }
+  return members;
+}
+
+type FormCache = Map<number, { v: string; bib: Bib }>;
+const FORM_CACHE_SIZE = 50_000;
+const formCaches = new WeakMap<object, FormCache>();
+function formCacheOf(db: object): FormCache {
+  let c = formCaches.get(db);
+  if (!c) {
+    c = new Map();
+    formCaches.set(db, c);
+  }
+  return c;
+}
+
+/**
  * Decides the cluster of each record written: the cluster of its best match
  * in another library, else the one it was alone in, else a new one (cluster
  * left null). Staff decisions (merge/split) override the matcher. Two records
@@ -503,6 +633,7 @@ async function assignClusters(
   libraryId: number,
   work: Work[],
   matcher: Matcher,
+  cache: FormCache,
 ): Promise<{ matched: number; touched: number[] }> {
   const touched = new Set<number>();
   let matched = 0;
@@ -560,31 +691,8 @@ async function assignClusters(
   // The clusters records leave are read too: whether a record was alone in its cluster decides if it keeps it.
   for (const w of work) if (w.oldCluster !== null) clusterSet.add(w.oldCluster);
   // Members come with their stored match form; the whole bib only where there is no usable form.
-  const fromForm = matcher.fromForm;
-  const rows = clusterSet.size
-    ? await trx
-        .selectFrom('source_records')
-        .select([
-          'id',
-          'library_id',
-          'cluster_id',
-          'record_key',
-          'match_form',
-          fromForm
-            ? sql<Bib | null>`case when match_form is null then bib end`.as('bib')
-            : sql<Bib | null>`bib`.as('bib'),
-        ])
-        .where(sql<boolean>`cluster_id in ${idList(clusterSet)}`)
-        .where('deleted', '=', false)
-        .execute()
-    : [];
-  const stale: number[] = [];
-  const members: Member[] = rows.map(({ match_form, bib, ...m }) => {
-    const revived = fromForm?.(match_form);
-    if (revived) return { ...m, bib: revived };
-    if (bib === null) stale.push(m.id); // a form of another version: its bib is read below
-    return { ...m, bib: bib as Bib };
-  });
+  const members = clusterSet.size ? await readMembers(trx, clusterSet, matcher, cache) : [];
+  const stale = members.filter((m) => m.bib === null).map((m) => m.id);
   if (stale.length) {
     const bibs = await trx
       .selectFrom('source_records')
@@ -749,19 +857,36 @@ interface ItemPlan {
 async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<ItemPlan> {
   const changedIds = work.filter((w) => !w.isNew).map((w) => w.id);
   const barcodes = work.flatMap((w) => w.rec.bib.items.map((i) => i.barcode).filter((b): b is string => Boolean(b)));
+  // Index probes per record and per barcode (lateral, not flattened), whatever a young table's statistics say.
   const current =
     changedIds.length || barcodes.length
-      ? await trx
-          .selectFrom('items')
-          .select(['id', 'source_record_id', 'barcode', 'status', 'cluster_id'])
-          .where('library_id', '=', libraryId)
-          .where((eb) =>
-            eb.or([
-              sql<boolean>`source_record_id in ${idList(changedIds)}`,
-              sql<boolean>`barcode in ${textList(barcodes)}`,
-            ]),
-          )
-          .execute()
+      ? (
+          await sql<{
+            id: number;
+            source_record_id: number | null;
+            barcode: string | null;
+            status: string;
+            cluster_id: number | null;
+          }>`
+            select i.id, i.source_record_id, i.barcode, i.status, i.cluster_id
+            from ${idList(changedIds)} as r(id)
+            cross join lateral (
+              select id, source_record_id, barcode, status, cluster_id from items
+              where source_record_id = r.id and library_id = ${libraryId}::bigint offset 0
+            ) i
+            union
+            select i.id, i.source_record_id, i.barcode, i.status, i.cluster_id
+            from ${textList(barcodes)} as b(code)
+            cross join lateral (
+              select id, source_record_id, barcode, status, cluster_id from items
+              where library_id = ${libraryId}::bigint and barcode = b.code offset 0
+            ) i`.execute(trx)
+        ).rows.map((i) => ({
+          ...i,
+          id: Number(i.id),
+          source_record_id: i.source_record_id === null ? null : Number(i.source_record_id),
+          cluster_id: i.cluster_id === null ? null : Number(i.cluster_id),
+        }))
       : [];
   const byBarcode = new Map(current.filter((i) => i.barcode).map((i) => [i.barcode as string, i]));
   const plan: ItemPlan = { updates: new Map(), inserts: [], stale: [], finalItems: new Map(), touched: new Set() };
