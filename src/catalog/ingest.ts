@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import type { Db, Trx } from '../platform/db.ts';
+import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
 import { buildDisplay, rebuildClusters } from './clusters.ts';
 import { applyItemRows, type ItemRow, titleKeyOf } from './item-rows.ts';
 import { type ClusterContent, storeClusterIndex } from './search-index.ts';
@@ -148,9 +148,15 @@ const MANAGED_LIST = ['on_deposit', 'in_transit'] as const;
 export const DEFAULT_CHUNK_SIZE = 1000;
 
 /**
- * Stores a stream of parsed records chunk by chunk. The next chunk is parsed
- * while the database works on the previous one (at most two chunks in memory),
- * and chunks are committed strictly in order.
+ * Stores a stream of parsed records chunk by chunk, committed strictly in
+ * order. While the database writes a chunk, the next one is parsed, keyed and
+ * planned — its records' clusters decided by reading candidates on another
+ * connection and comparing them in JS — assuming the chunk being written
+ * commits as planned (its records are laid over what is read: see Overlay).
+ * If it does not (a record the database refused sent it record by record),
+ * the plan is dropped and the chunk planned again inside its own transaction.
+ * So node's matching and the server's writes run at once, on two cores; at
+ * most three chunks are in memory.
  */
 export async function ingestStream(
   db: Db,
@@ -164,7 +170,7 @@ export async function ingestStream(
   const cache = formCacheOf(db);
   let chunk: Parsed[] = [];
   let failed = false;
-  const store = async (part: Parsed[]) => {
+  const store = async (part: Parsed[], ahead: Ahead): Promise<boolean> => {
     const t0 = performance.now();
     const c = await db.transaction().execute(async (trx) => {
       if (profile) {
@@ -178,10 +184,10 @@ export async function ingestStream(
           backendPid = null;
         }
       }
-      return ingestChunk(trx, target, part, matcher, cache);
+      return storeChunkOrRecords(trx, target, part, matcher, cache, ahead);
     });
     if (profile) profile['chunk transaction'] = (profile['chunk transaction'] ?? 0) + performance.now() - t0;
-    for (const k of Object.keys(counts) as Array<keyof BatchCounts>) counts[k] += c[k];
+    for (const k of Object.keys(counts) as Array<keyof BatchCounts>) counts[k] += c.counts[k];
     await db
       .updateTable('import_batches')
       .set({
@@ -196,16 +202,31 @@ export async function ingestStream(
       .where('id', '=', target.batchId)
       .execute();
     await opts.onChunk?.(counts);
+    return c.asPlanned;
   };
-  let inflight: Promise<void> | null = null;
+  // The chunk being written (true once it is committed as planned) and, if planned ahead, what it will leave.
+  let inflight: Promise<boolean> | null = null;
+  let inflightOverlay: Overlay | null = null;
   const flush = async () => {
-    if (inflight) await inflight;
-    inflight = null;
     if (chunk.length === 0) return;
     const part = chunk;
     chunk = [];
-    inflight = store(part);
-    // Awaited before the next chunk and at the end; until then a failure only stops the reading.
+    mark();
+    const prepared = prepareChunk(part, matcher);
+    mark('keys and hashes');
+    let plan: RecordPlan | null = null;
+    if (prepared.byKey.size) {
+      // A chunk planned inside its transaction leaves no overlay: the next is planned once it is committed.
+      if (inflight && !inflightOverlay) await inflight;
+      // Any failure here only means planning again inside the transaction, which reports it properly.
+      const planning = planRecords(db, target, prepared.byKey, matcher, cache, inflightOverlay).catch(() => null);
+      const asPlanned = inflight ? await inflight : true;
+      plan = await planning;
+      if (!asPlanned) plan = null;
+    } else if (inflight) await inflight;
+    inflightOverlay = plan ? overlayOf(target.libraryId, plan) : null;
+    inflight = store(part, { prepared, plan });
+    // Awaited before the next chunk is written and at the end; until then a failure only stops the reading.
     inflight.catch(() => {
       failed = true;
     });
@@ -263,11 +284,27 @@ export async function ingestChunk(
   matcher: Matcher,
   cache: FormCache = new Map(),
 ): Promise<BatchCounts> {
+  return (await storeChunkOrRecords(trx, target, part, matcher, cache, null)).counts;
+}
+
+/**
+ * ingestChunk, optionally with the chunk already prepared and planned outside the transaction (see
+ * ingestStream). `asPlanned` says the chunk was written as one, exactly as planned, so the next chunk's plan,
+ * made assuming it, holds.
+ */
+async function storeChunkOrRecords(
+  trx: Trx,
+  target: IngestTarget,
+  part: Parsed[],
+  matcher: Matcher,
+  cache: FormCache,
+  ahead: Ahead | null,
+): Promise<{ counts: BatchCounts; asPlanned: boolean }> {
   await sql`savepoint ingest_chunk`.execute(trx);
   try {
-    const c = await storeChunk(trx, target, part, matcher, cache);
+    const c = await storeChunk(trx, target, part, matcher, cache, ahead);
     await sql`release savepoint ingest_chunk`.execute(trx);
-    return c;
+    return { counts: c, asPlanned: ahead !== null && ahead.prepared.itemRows.length === 0 };
   } catch (e) {
     if (!isRecordError(e)) throw e;
     await sql`rollback to savepoint ingest_chunk`.execute(trx);
@@ -277,7 +314,7 @@ export async function ingestChunk(
     await sql`savepoint ingest_record`.execute(trx);
     let c: BatchCounts;
     try {
-      c = await storeChunk(trx, target, [p], matcher, cache);
+      c = await storeChunk(trx, target, [p], matcher, cache, null);
       await sql`release savepoint ingest_record`.execute(trx);
     } catch (e) {
       if (!isRecordError(e)) throw e;
@@ -290,26 +327,56 @@ export async function ingestChunk(
         [{ ok: false, position: p.position, reason, ...(excerpt ? { excerpt } : {}) }],
         matcher,
         cache,
+        null,
       );
     }
     for (const k of Object.keys(counts) as Array<keyof BatchCounts>) counts[k] += c[k];
   }
-  return counts;
+  return { counts, asPlanned: false };
 }
 
-async function storeChunk(
-  trx: Trx,
-  target: IngestTarget,
-  part: Parsed[],
-  matcher: Matcher,
-  cache: FormCache,
-): Promise<BatchCounts> {
-  const counts = emptyCounts();
-  counts.read = part.length;
-  mark();
-  const rejected: Array<{ position: string; reason: string; excerpt?: string | undefined }> = [];
-  const itemRows: Array<{ position: string; raw: Buffer; row: ItemRow }> = [];
+interface Prepared {
+  rejected: Array<{ position: string; reason: string; excerpt?: string | undefined }>;
+  itemRows: Array<{ position: string; raw: Buffer; row: ItemRow }>;
+  byKey: Map<string, Incoming>;
+}
 
+/** A chunk prepared (keys, hashes) and its records planned (clusters, ids) before its transaction. */
+interface Ahead {
+  prepared: Prepared;
+  plan: RecordPlan | null;
+}
+
+/** What the database will hold once a chunk's transaction commits, for planning the next one meanwhile. */
+interface Overlay {
+  /** Records it writes or deletes, by record key. */
+  byKey: Map<string, { id: number; content_hash: string; cluster_id: number | null; deleted: boolean }>;
+  /** The same records as cluster members (null: deleted, in no cluster). */
+  members: Map<number, Member | null>;
+}
+
+function overlayOf(libraryId: number, plan: RecordPlan): Overlay {
+  const o: Overlay = { byKey: new Map(), members: new Map() };
+  for (const w of plan.work) {
+    o.byKey.set(w.rec.key, { id: w.id, content_hash: w.rec.hash, cluster_id: w.cluster, deleted: false });
+    o.members.set(w.id, {
+      id: w.id,
+      library_id: libraryId,
+      cluster_id: w.cluster,
+      record_key: w.rec.key,
+      bib: w.rec.bib,
+    });
+  }
+  for (const r of plan.removed) {
+    o.byKey.set(r.key, { id: r.id, content_hash: r.hash, cluster_id: null, deleted: true });
+    o.members.set(r.id, null);
+  }
+  return o;
+}
+
+function prepareChunk(part: Parsed[], matcher: Matcher): Prepared {
+  const rejected: Prepared['rejected'] = [];
+  const itemRows: Prepared['itemRows'] = [];
   // Within one chunk the last copy of a record wins, as it would across chunks.
   const byKey = new Map<string, Incoming>();
   for (const p of part) {
@@ -328,10 +395,36 @@ async function storeChunk(
       });
     }
   }
+  return { rejected, itemRows, byKey };
+}
+
+async function storeChunk(
+  trx: Trx,
+  target: IngestTarget,
+  part: Parsed[],
+  matcher: Matcher,
+  cache: FormCache,
+  ahead: Ahead | null,
+): Promise<BatchCounts> {
+  const counts = emptyCounts();
+  counts.read = part.length;
+  mark();
+  const prepared = ahead?.prepared ?? prepareChunk(part, matcher);
+  const { itemRows, byKey } = prepared;
+  const rejected = [...prepared.rejected];
   mark('keys and hashes');
 
   const touched = new Set<number>();
-  if (byKey.size) await storeRecords(trx, target, byKey, matcher, counts, touched, cache);
+  if (byKey.size) {
+    const plan = ahead?.plan ?? (await planRecords(trx, target, byKey, matcher, cache, null));
+    counts.added = plan.counts.added;
+    counts.updated = plan.counts.updated;
+    counts.unchanged = plan.counts.unchanged;
+    counts.deleted = plan.counts.deleted;
+    counts.matched = plan.counts.matched;
+    for (const id of plan.touched) touched.add(id);
+    await writeRecords(trx, target, plan, matcher, touched);
+  }
   if (itemRows.length) {
     const r = await applyItemRows(trx, target.libraryId, itemRows, matcher);
     counts.added += r.added;
@@ -366,16 +459,33 @@ async function storeChunk(
   return counts;
 }
 
-async function storeRecords(
-  trx: Trx,
+interface RecordPlan {
+  counts: Pick<BatchCounts, 'added' | 'updated' | 'unchanged' | 'deleted' | 'matched'>;
+  work: Work[];
+  removed: Array<{ id: number; oldCluster: number | null; key: string; hash: string }>;
+  fresh: Work[];
+  changed: Work[];
+  needCluster: Work[];
+  /** Clusters to refresh after the writes. */
+  touched: Set<number>;
+}
+
+/**
+ * Decides what a chunk's records become (added, changed, unchanged, deleted; which cluster; row ids) from
+ * what the database holds, writing nothing. `conn` is the chunk's transaction, or — when the chunk is planned
+ * while the previous one is still being written — any connection, with that chunk's outcome as `overlay`.
+ */
+async function planRecords(
+  conn: DbOrTrx,
   target: IngestTarget,
   byKey: Map<string, Incoming>,
   matcher: Matcher,
-  counts: BatchCounts,
-  touched: Set<number>,
   cache: FormCache,
-): Promise<void> {
+  overlay: Overlay | null,
+): Promise<RecordPlan> {
   const { libraryId } = target;
+  const counts = { added: 0, updated: 0, unchanged: 0, deleted: 0, matched: 0 };
+  const touched = new Set<number>();
   // One index probe per key (lateral, not flattened): planned on a young table's statistics, `record_key in (…)`
   // became a nested loop re-reading the whole key list for every row of the library.
   const existing = await sql<{
@@ -391,16 +501,24 @@ async function storeRecords(
       select id, record_key, content_hash, cluster_id, deleted from source_records
       where library_id = ${libraryId}::bigint and record_key = k.key
       limit 1
-    ) s`.execute(trx);
-  const old = new Map(existing.rows.map((e) => [e.record_key, { ...e, id: Number(e.id) }]));
+    ) s`.execute(conn);
+  const old = new Map(
+    existing.rows.map((e) => [
+      e.record_key,
+      { ...e, id: Number(e.id), cluster_id: e.cluster_id === null ? null : Number(e.cluster_id) },
+    ]),
+  );
+  if (overlay)
+    for (const key of byKey.keys()) if (overlay.byKey.has(key)) old.set(key, overlay.byKey.get(key) as never);
   mark('existing records');
 
   const work: Work[] = [];
-  const removed: Array<{ id: number; oldCluster: number | null }> = [];
+  const removed: RecordPlan['removed'] = [];
   for (const rec of byKey.values()) {
     const prev = old.get(rec.key);
     if (rec.bib.deleted) {
-      if (prev && !prev.deleted) removed.push({ id: prev.id, oldCluster: prev.cluster_id });
+      if (prev && !prev.deleted)
+        removed.push({ id: prev.id, oldCluster: prev.cluster_id, key: rec.key, hash: prev.content_hash });
       else counts.unchanged++;
       continue;
     }
@@ -413,7 +531,48 @@ async function storeRecords(
   counts.added = fresh.length;
   counts.updated = changed.length;
   counts.deleted = removed.length;
+  for (const r of removed) if (r.oldCluster) touched.add(r.oldCluster);
+  const plan: RecordPlan = { counts, work, removed, fresh, changed, needCluster: [], touched };
+  if (work.length === 0) return plan;
 
+  // Records this chunk deletes, and those the previous chunk writes, are members as they will be.
+  const replaced = new Map<number, Member | null>(overlay?.members ?? []);
+  for (const r of removed) replaced.set(r.id, null);
+  const assigned = await assignClusters(conn, libraryId, work, matcher, cache, replaced);
+  counts.matched = assigned.matched;
+  for (const id of assigned.touched) touched.add(id);
+  const needCluster = work.filter((w) => w.cluster === null);
+  plan.needCluster = needCluster;
+
+  // Ids for new records and new clusters in one round trip, so every row is written once, complete.
+  const ids = await sql<{ kind: string; id: number }>`
+    select 'r' as kind, nextval(pg_get_serial_sequence('source_records', 'id'))::int8 as id
+      from generate_series(1, ${fresh.length}::int)
+    union all
+    select 'c' as kind, nextval(pg_get_serial_sequence('clusters', 'id'))::int8 as id
+      from generate_series(1, ${needCluster.length}::int)`.execute(conn);
+  const recordIds = ids.rows.filter((r) => r.kind === 'r').map((r) => Number(r.id));
+  const clusterIds = ids.rows.filter((r) => r.kind === 'c').map((r) => Number(r.id));
+  fresh.forEach((w, i) => {
+    w.id = recordIds[i] as number;
+  });
+  needCluster.forEach((w, i) => {
+    w.cluster = clusterIds[i] as number;
+  });
+  mark('ids');
+  return plan;
+}
+
+/** Writes a planned chunk of records: deletions, new clusters, records, match keys, items. */
+async function writeRecords(
+  trx: Trx,
+  target: IngestTarget,
+  recordPlan: RecordPlan,
+  matcher: Matcher,
+  touched: Set<number>,
+): Promise<void> {
+  const { libraryId } = target;
+  const { removed, work, fresh, changed, needCluster } = recordPlan;
   if (removed.length) {
     const ids = removed.map((r) => r.id);
     await trx
@@ -431,32 +590,9 @@ async function storeRecords(
       .where(sql<boolean>`source_record_id in ${idList(ids)}`)
       .where('status', 'not in', MANAGED_LIST)
       .execute();
-    for (const r of removed) if (r.oldCluster) touched.add(r.oldCluster);
     mark('deletions');
   }
   if (work.length === 0) return;
-
-  const assigned = await assignClusters(trx, libraryId, work, matcher, cache);
-  counts.matched = assigned.matched;
-  for (const id of assigned.touched) touched.add(id);
-  const needCluster = work.filter((w) => w.cluster === null);
-
-  // Ids for new records and new clusters in one round trip, so every row is written once, complete.
-  const ids = await sql<{ kind: string; id: number }>`
-    select 'r' as kind, nextval(pg_get_serial_sequence('source_records', 'id'))::int8 as id
-      from generate_series(1, ${fresh.length}::int)
-    union all
-    select 'c' as kind, nextval(pg_get_serial_sequence('clusters', 'id'))::int8 as id
-      from generate_series(1, ${needCluster.length}::int)`.execute(trx);
-  const recordIds = ids.rows.filter((r) => r.kind === 'r').map((r) => Number(r.id));
-  const clusterIds = ids.rows.filter((r) => r.kind === 'c').map((r) => Number(r.id));
-  fresh.forEach((w, i) => {
-    w.id = recordIds[i] as number;
-  });
-  needCluster.forEach((w, i) => {
-    w.cluster = clusterIds[i] as number;
-  });
-  mark('ids');
 
   const plan = await planItems(trx, libraryId, work);
   for (const id of plan.touched) touched.add(id);
@@ -560,7 +696,7 @@ interface Member {
  * FORM_CACHE_SIZE of them, so memory stays bounded whatever the corpus.
  * Members without a usable form come back with bib null (read by the caller).
  */
-async function readMembers(trx: Trx, clusters: Set<number>, matcher: Matcher, cache: FormCache): Promise<Member[]> {
+async function readMembers(trx: DbOrTrx, clusters: Set<number>, matcher: Matcher, cache: FormCache): Promise<Member[]> {
   const rows = await sql<{ id: number; library_id: number; cluster_id: number; record_key: string; v: string }>`
     select m.id, m.library_id, m.cluster_id, m.record_key, m.v
     from ${idList(clusters)} as c(id)
@@ -629,11 +765,12 @@ function formCacheOf(db: object): FormCache {
  * of one library never share a cluster. Writes nothing.
  */
 async function assignClusters(
-  trx: Trx,
+  trx: DbOrTrx,
   libraryId: number,
   work: Work[],
   matcher: Matcher,
   cache: FormCache,
+  replaced: Map<number, Member | null>,
 ): Promise<{ matched: number; touched: number[] }> {
   const touched = new Set<number>();
   let matched = 0;
@@ -691,7 +828,10 @@ async function assignClusters(
   // The clusters records leave are read too: whether a record was alone in its cluster decides if it keeps it.
   for (const w of work) if (w.oldCluster !== null) clusterSet.add(w.oldCluster);
   // Members come with their stored match form; the whole bib only where there is no usable form.
-  const members = clusterSet.size ? await readMembers(trx, clusterSet, matcher, cache) : [];
+  const read = clusterSet.size ? await readMembers(trx, clusterSet, matcher, cache) : [];
+  const members: Member[] = replaced.size ? read.filter((m) => !replaced.has(m.id)) : read;
+  for (const m of replaced.values())
+    if (m && m.cluster_id !== null && clusterSet.has(m.cluster_id)) members.push({ ...m });
   const stale = members.filter((m) => m.bib === null).map((m) => m.id);
   if (stale.length) {
     const bibs = await trx
@@ -783,7 +923,7 @@ async function assignClusters(
   return { matched, touched: [...touched] };
 }
 
-async function loadDecisions(trx: Trx, libraryId: number, keys: string[]) {
+async function loadDecisions(trx: DbOrTrx, libraryId: number, keys: string[]) {
   const merge = new Map<string, number>();
   const split = new Map<string, Set<string>>();
   if (keys.length === 0) return { merge, split };
