@@ -82,6 +82,10 @@ describe('staff catalogue work', () => {
     expect(Number(await batch.locator('[data-count=rejected]').textContent())).toBeGreaterThan(0);
     await expect.poll(() => page.getByText('Cantuman yang ditolak').isVisible()).toBe(true);
     expect(await page.locator('table.list code').first().textContent()).toMatch(/^byte \d+$/);
+    // The reason is given in Indonesian; the English text as the reader wrote it is its title.
+    const reason = page.locator('td[data-reason]').first();
+    expect(await reason.getAttribute('data-reason')).not.toBe('other');
+    expect(await reason.textContent()).not.toBe(await reason.getAttribute('title'));
 
     // Correct the matcher: split her library's record off a title, then merge it back.
     await page.goto(`${h.base}/catalog?q=${encodeURIComponent('kapal van der wijck')}`);

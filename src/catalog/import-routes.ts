@@ -172,7 +172,15 @@ export async function catalogImportRoutes(app: App): Promise<void> {
           200: PageReply(
             Type.Object({
               position: Type.String(),
-              reason: Type.String(),
+              reason: Type.String({ description: 'The reason as the reader or store gave it (English)' }),
+              reasonCode: Type.String({
+                description: "What kind of reason (rejection-reasons.ts); 'other' when unknown",
+              }),
+              reasonParams: Type.Record(Type.String(), Type.String()),
+              reasonText: Type.Object(
+                { id: Type.String(), en: Type.String() },
+                { description: 'The reason in Indonesian and English' },
+              ),
               excerpt: Type.Union([Type.String(), Type.Null()]),
             }),
           ),

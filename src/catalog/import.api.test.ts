@@ -80,6 +80,10 @@ describe('importing catalogue files', () => {
     for (const r of rej.body.items) {
       expect(r.position).toMatch(/^byte \d+$/);
       expect(r.reason.length).toBeGreaterThan(3);
+      // a known kind of reason, said in Indonesian and English (rejection-reasons.ts)
+      expect(r.reasonCode).not.toBe('other');
+      expect(r.reasonText.en.length).toBeGreaterThan(3);
+      expect(r.reasonText.id).not.toBe(r.reasonText.en);
     }
   });
 

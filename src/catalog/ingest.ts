@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
 import { buildDisplay, rebuildClusters } from './clusters.ts';
 import { applyItemRows, type ItemRow, titleKeyOf } from './item-rows.ts';
+import { classifyReason } from './rejection-reasons.ts';
 import { type ClusterContent, storeClusterIndex } from './search-index.ts';
 import { idList, textList } from './sql-lists.ts';
 import type { Bib, ItemInput, ItemStatus } from './types.ts';
@@ -445,13 +446,19 @@ async function storeChunk(
     await trx
       .insertInto('rejected_records')
       .values(
-        rejected.map((r) => ({
-          batch_id: target.batchId,
-          position: r.position,
+        rejected.map((r) => {
           // Text columns cannot hold NUL, which broken records do contain.
-          reason: r.reason.replaceAll('\0', '').slice(0, 1000),
-          excerpt: r.excerpt?.replaceAll('\0', '').slice(0, 500) ?? null,
-        })),
+          const reason = r.reason.replaceAll('\0', '').slice(0, 1000);
+          const code = classifyReason(reason);
+          return {
+            batch_id: target.batchId,
+            position: r.position,
+            reason,
+            reason_code: code.code,
+            reason_params: JSON.stringify(code.params),
+            excerpt: r.excerpt?.replaceAll('\0', '').slice(0, 500) ?? null,
+          };
+        }),
       )
       .execute();
   }

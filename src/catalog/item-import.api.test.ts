@@ -23,11 +23,19 @@ async function importFile(library: string, file: string, format?: string) {
   const agent = await s.as('koordinator');
   const id = JSON.parse(res.body).id;
   const batch = (await agent.get(`/api/v1/imports/${id}`)).body;
-  const rejected = (await agent.get(`/api/v1/imports/${id}/rejected?pageSize=100`)).body.items as Array<{
+  const items = (await agent.get(`/api/v1/imports/${id}/rejected?pageSize=100`)).body.items as Array<{
     position: string;
     reason: string;
+    reasonCode: string;
+    reasonText: { id: string; en: string };
     excerpt: string | null;
   }>;
+  // every reason these files give is a known one, in both languages (rejection-reasons.ts)
+  for (const r of items) {
+    expect(r.reasonCode, r.reason).not.toBe('other');
+    expect(r.reasonText.id).not.toBe(r.reasonText.en);
+  }
+  const rejected = items.map(({ position, reason, excerpt }) => ({ position, reason, excerpt }));
   return { ...batch, rejected };
 }
 

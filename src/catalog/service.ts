@@ -11,6 +11,7 @@ import { type MappingSpec, toSpreadsheetMapping } from './formats/column-mapping
 import { type BatchCounts, ingestStream, type Matcher } from './ingest.ts';
 import { resolveMapping, specOf } from './mappings.ts';
 import { type FormatName, parseFile } from './parse.ts';
+import { reasonText } from './rejection-reasons.ts';
 
 export interface Batch {
   id: number;
@@ -124,7 +125,7 @@ export async function rejectedOf(db: Db, actor: Actor, batchId: number, p: PageP
   const [rows, count] = await Promise.all([
     db
       .selectFrom('rejected_records')
-      .select(['position', 'reason', 'excerpt'])
+      .select(['position', 'reason', 'reason_code', 'reason_params', 'excerpt'])
       .where('batch_id', '=', batchId)
       .orderBy('id')
       .limit(pageSize)
@@ -136,7 +137,20 @@ export async function rejectedOf(db: Db, actor: Actor, batchId: number, p: PageP
       .where('batch_id', '=', batchId)
       .executeTakeFirstOrThrow(),
   ]);
-  return { items: rows, total: Number(count.n), page, pageSize };
+  return {
+    // The English text as stored, and the reason in the reader's language (rejection-reasons.ts).
+    items: rows.map((r) => ({
+      position: r.position,
+      reason: r.reason,
+      reasonCode: r.reason_code,
+      reasonParams: r.reason_params,
+      reasonText: reasonText(r.reason_code, r.reason_params, r.reason),
+      excerpt: r.excerpt,
+    })),
+    total: Number(count.n),
+    page,
+    pageSize,
+  };
 }
 
 export function uploadDir(dataDir: string): string {

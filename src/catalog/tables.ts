@@ -66,6 +66,9 @@ export interface RejectedRecordsTable {
   batch_id: number;
   position: string;
   reason: string;
+  /** rejection-reasons.ts: the code of `reason` and its parameters (0070). */
+  reason_code: Generated<string>;
+  reason_params: JSONColumnType<Record<string, string>, string | undefined, string>;
   excerpt: string | null;
 }
 

@@ -22,6 +22,8 @@ interface Batch {
 interface Rejected {
   position: string;
   reason: string;
+  reasonCode: string;
+  reasonText: { id: string; en: string };
   excerpt: string | null;
 }
 
@@ -194,7 +196,9 @@ export function ImportsPage() {
                       <td>
                         <code>{r.position}</code>
                       </td>
-                      <td>{r.reason}</td>
+                      <td data-reason={r.reasonCode} title={r.reason}>
+                        {r.reasonText[lang]}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
