@@ -378,13 +378,25 @@ function overlayOf(libraryId: number, plan: RecordPlan): Overlay {
 function prepareChunk(part: Parsed[], matcher: Matcher): Prepared {
   const rejected: Prepared['rejected'] = [];
   const itemRows: Prepared['itemRows'] = [];
-  // Within one chunk the last copy of a record wins, as it would across chunks.
+  // Within one chunk the last copy of a record wins, as it would across chunks; each earlier copy is
+  // set aside with the reason, so that the report accounts for every record read.
   const byKey = new Map<string, Incoming>();
   for (const p of part) {
     if (!p.ok) rejected.push(p);
     else if ('itemRow' in p) itemRows.push({ position: p.position, raw: p.raw, row: p.itemRow });
     else {
       const key = recordKeyOf(p.bib, p.raw);
+      const earlier = byKey.get(key);
+      if (earlier) {
+        rejected.push({
+          position: earlier.position,
+          reason: key.startsWith('id:')
+            ? `the same record id (${key.slice(3)}) comes again later in the file (${p.position}); the later copy is kept`
+            : `the same record comes again later in the file (${p.position}); the later copy is kept`,
+          excerpt: earlier.raw.subarray(0, 300).toString('utf8'),
+        });
+        byKey.delete(key); // re-inserted below, so the map keeps the order of the last copies
+      }
       byKey.set(key, {
         position: p.position,
         raw: p.raw,

@@ -55,6 +55,16 @@ describe('rejection reasons', () => {
       code: 'marc_field_past_end',
       params: { tag: '245', at: '30', length: '9000' },
     });
+    const repeated = classifyReason(
+      'the same record id (SW-9) comes again later in the file (byte 200); the later copy is kept',
+    );
+    expect(repeated).toEqual({ code: 'repeated_record_id', params: { record: 'SW-9', later: 'byte 200' } });
+    expect(reasonText(repeated.code, repeated.params, '').id).toBe(
+      'Nomor cantuman SW-9 muncul lagi nanti dalam berkas (byte 200); salinan yang terakhir disimpan',
+    );
+    expect(classifyReason('the same record comes again later in the file (line 7); the later copy is kept').code).toBe(
+      'repeated_record',
+    );
     const odd = classifyReason('something nobody wrote a rule for');
     expect(odd.code).toBe('other');
     expect(reasonText('other', {}, 'something nobody wrote a rule for')).toEqual({

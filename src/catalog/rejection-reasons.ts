@@ -157,6 +157,23 @@ const RULES: Rule[] = [
   },
   // the store
   {
+    code: 'repeated_record_id',
+    pattern:
+      /^the same record id \((?<record>.*)\) comes again later in the file \((?<later>[^()]*)\); the later copy is kept$/s,
+    text: {
+      id: 'Nomor cantuman {record} muncul lagi nanti dalam berkas ({later}); salinan yang terakhir disimpan',
+      en: 'The same record id ({record}) comes again later in the file ({later}); the later copy is kept',
+    },
+  },
+  {
+    code: 'repeated_record',
+    pattern: /^the same record comes again later in the file \((?<later>[^()]*)\); the later copy is kept$/,
+    text: {
+      id: 'Cantuman yang sama muncul lagi nanti dalam berkas ({later}); salinan yang terakhir disimpan',
+      en: 'The same record comes again later in the file ({later}); the later copy is kept',
+    },
+  },
+  {
     code: 'not_stored',
     pattern: /^could not be stored: (?<detail>.*)$/s,
     text: { id: 'Tidak dapat disimpan: {detail}', en: 'Could not be stored: {detail}' },

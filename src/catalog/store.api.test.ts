@@ -143,6 +143,61 @@ describe('catalog store', () => {
     expect(rej).toEqual([expect.objectContaining({ position: 'byte 0', reason: 'leader too short' })]);
   });
 
+  it('accounts for a record the file repeats: the later copy is kept, the earlier set aside with where it comes again', async () => {
+    const b = await batch('SAWAHLUNTO');
+    const first = bib({ sourceId: 'SW-9', title: 'Kota Tambang', authors: ['Erman, Erwiza'], year: 2005 });
+    const later = bib({ sourceId: 'SW-9', title: 'Kota Tambang Sawahlunto', authors: ['Erman, Erwiza'], year: 2005 });
+    const noId = bib({ title: 'Catatan tanpa nomor', authors: [], year: 1999 });
+    const counts = await ingestStream(
+      s.ctx.database.db,
+      b,
+      gen([rec(first, 'byte 0'), rec(noId, 'byte 100'), rec(later, 'byte 200'), rec(noId, 'byte 300')]),
+      matcher,
+    );
+    // Every record read is counted once: read = added + updated + unchanged + deleted + rejected.
+    expect(counts).toMatchObject({ read: 4, added: 2, updated: 0, unchanged: 0, rejected: 2 });
+    const rej = await s.ctx.database.db
+      .selectFrom('rejected_records')
+      .select(['position', 'reason'])
+      .where('batch_id', '=', b.batchId)
+      .orderBy('id')
+      .execute();
+    const codes = await s.ctx.database.db
+      .selectFrom('rejected_records')
+      .select('reason_code')
+      .where('batch_id', '=', b.batchId)
+      .orderBy('id')
+      .execute();
+    expect(codes.map((c) => c.reason_code)).toEqual(['repeated_record_id', 'repeated_record']);
+    expect(rej).toEqual([
+      {
+        position: 'byte 0',
+        reason: 'the same record id (SW-9) comes again later in the file (byte 200); the later copy is kept',
+      },
+      {
+        position: 'byte 100',
+        reason: 'the same record comes again later in the file (byte 300); the later copy is kept',
+      },
+    ]);
+    const kept = await s.ctx.database.db
+      .selectFrom('source_records')
+      .select(['position', 'bib'])
+      .where('library_id', '=', lib.SAWAHLUNTO as number)
+      .where('record_key', '=', 'id:SW-9')
+      .executeTakeFirstOrThrow();
+    expect(kept.position).toBe('byte 200');
+    expect((kept.bib as { title: string }).title).toBe('Kota Tambang Sawahlunto');
+    // Across chunks the later copy updates the earlier one, and that is counted too.
+    const c2 = await ingestStream(
+      s.ctx.database.db,
+      await batch('SAWAHLUNTO'),
+      gen([rec(first, 'byte 0'), rec(later, 'byte 200')]),
+      matcher,
+      { chunkSize: 1 },
+    );
+    expect(c2).toMatchObject({ read: 2, added: 0, updated: 2, unchanged: 0, rejected: 0 });
+  });
+
   it('sets aside a record the database refuses (NUL, a key too long to index) and stores the rest of its chunk', async () => {
     const b = await batch('UINMY');
     // An identifier no index can hold (incompressible, over the 2,704-byte B-tree limit).
