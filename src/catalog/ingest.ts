@@ -800,28 +800,34 @@ async function assignClusters(
   );
   const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))];
   // Keys first (the clusters each key reaches, at most one past the limit), then those clusters' members once.
+  // One row per key with its clusters as one text: a title-head key reaches dozens of clusters, and a row per
+  // cluster (470k rows for 20k records) cost more to send and to read than the probes themselves.
   const hits = allKeys.length
     ? (
-        await sql<{ key: string; cluster_id: number }>`
-          select x.key, h.cluster_id
+        await sql<{ key: string; ids: string }>`
+          select x.key, h.ids
           from ${textList(allKeys)} as x(key)
           cross join lateral (
-            select distinct c.cluster_id from (
-              select r.cluster_id from match_keys k join source_records r on r.id = k.record_id
-              where k.key = x.key and r.library_id <> ${libraryId}::bigint and not r.deleted
-                and r.cluster_id is not null
-              limit ${MAX_ROWS_PER_KEY}::int
-            ) c
-            limit ${MAX_CLUSTERS_PER_KEY + 1}::int
-          ) h`.execute(trx)
+            select string_agg(d.cluster_id::text, ',') as ids from (
+              select distinct c.cluster_id from (
+                select r.cluster_id from match_keys k join source_records r on r.id = k.record_id
+                where k.key = x.key and r.library_id <> ${libraryId}::bigint and not r.deleted
+                  and r.cluster_id is not null
+                limit ${MAX_ROWS_PER_KEY}::int
+              ) c
+              limit ${MAX_CLUSTERS_PER_KEY + 1}::int
+            ) d
+          ) h
+          where h.ids is not null`.execute(trx)
       ).rows
     : [];
   mark('candidate keys');
   const perKey = new Map<string, number[]>();
+  let keyHits = 0;
   for (const h of hits) {
-    const list = perKey.get(h.key) ?? [];
-    list.push(Number(h.cluster_id));
-    perKey.set(h.key, list);
+    const ids = h.ids.split(',').map(Number);
+    keyHits += ids.length;
+    perKey.set(h.key, ids);
   }
   for (const [key, ids] of perKey) if (ids.length > MAX_CLUSTERS_PER_KEY) perKey.delete(key);
   const candidatesOf = new Map<Work, number[]>();
@@ -862,7 +868,7 @@ async function assignClusters(
     for (const m of members) if (m.bib === null) m.bib = byId.get(m.id) as Bib;
   }
   mark('candidate records');
-  count('candidate key hits', hits.length);
+  count('candidate key hits', keyHits);
   count('cluster members read', members.length);
   const compared = new Map<number, Member[]>();
   for (const m of members) {
