@@ -35,7 +35,7 @@ export async function getCluster(db: Db, id: number) {
     .execute();
   const holdings = (await holdingsOf(db, [id])).get(id) ?? [];
   // A record staff merged in is here because of that decision, whatever the matcher would say.
-  const keys = members.map((m) => `${m.library_id}|${m.record_key}`);
+  const keys = new Set(members.map((m) => `${m.library_id}|${m.record_key}`));
   const merged = new Map<string, string>();
   if (members.length > 1) {
     const decisions = await db
@@ -52,7 +52,7 @@ export async function getCluster(db: Db, id: number) {
     for (const d of decisions) {
       const a = `${d.a_library_id}|${d.a_record_key}`;
       const b = `${d.b_library_id}|${d.b_record_key}`;
-      if (!keys.includes(a) || !keys.includes(b)) continue;
+      if (!keys.has(a) || !keys.has(b)) continue;
       const why = `staff decision: same manifestation${d.note ? ` (${d.note})` : ''}`;
       merged.set(a, why);
       merged.set(b, why);

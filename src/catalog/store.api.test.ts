@@ -156,19 +156,14 @@ describe('catalog store', () => {
     );
     // Every record read is counted once: read = added + updated + unchanged + deleted + rejected.
     expect(counts).toMatchObject({ read: 4, added: 2, updated: 0, unchanged: 0, rejected: 2 });
-    const rej = await s.ctx.database.db
+    const rows = await s.ctx.database.db
       .selectFrom('rejected_records')
-      .select(['position', 'reason'])
+      .select(['position', 'reason', 'reason_code'])
       .where('batch_id', '=', b.batchId)
       .orderBy('id')
       .execute();
-    const codes = await s.ctx.database.db
-      .selectFrom('rejected_records')
-      .select('reason_code')
-      .where('batch_id', '=', b.batchId)
-      .orderBy('id')
-      .execute();
-    expect(codes.map((c) => c.reason_code)).toEqual(['repeated_record_id', 'repeated_record']);
+    expect(rows.map((r) => r.reason_code)).toEqual(['repeated_record_id', 'repeated_record']);
+    const rej = rows.map(({ position, reason }) => ({ position, reason }));
     expect(rej).toEqual([
       {
         position: 'byte 0',
