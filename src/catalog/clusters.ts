@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Trx } from '../platform/db.ts';
-import { type ClusterContent, type ClusterHolding, storeClusterIndex } from './search-index.ts';
+import { type ClusterContent, type ClusterHolding, storeClusterIndex, type WordSink } from './search-index.ts';
 import { idList } from './sql-lists.ts';
 import type { Bib } from './types.ts';
 
@@ -47,7 +47,7 @@ export function buildDisplay(members: Array<{ bib: Bib; format: string }>): Bib 
 }
 
 /** Rebuilds display record, search document, facets and holdings of clusters from what the database holds. */
-export async function rebuildClusters(trx: Trx, clusterIds: number[]): Promise<void> {
+export async function rebuildClusters(trx: Trx, clusterIds: number[], words?: WordSink): Promise<void> {
   const ids = [...new Set(clusterIds)];
   if (ids.length === 0) return;
   const list = idList(ids);
@@ -109,5 +109,5 @@ export async function rebuildClusters(trx: Trx, clusterIds: number[]): Promise<v
     members: l.map((m) => ({ bib: m.bib, libraryId: m.library_id, regionCode: m.region_code, libraryType: m.type })),
     holdings: heldBy.get(id) ?? [],
   }));
-  await storeClusterIndex(trx, content, 'update');
+  await storeClusterIndex(trx, content, 'update', words);
 }

@@ -169,7 +169,7 @@ function prepare(bib: Bib): Prepared {
     oclc: (ids?.oclc ?? []).map((o) => o.replace(/\D/g, '').replace(/^0+/, '')).filter((o) => o !== ''),
     doi: (ids?.doi ?? []).map((d) =>
       d
-        .trim()
+        .replace(/\s+/g, '') // a DOI holds no white space; a wrapped one in a record does
         .toLowerCase()
         .replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:)/, ''),
     ),

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../platform/db.ts';
 import { normalizeIsbn, normalizeIssn } from './isbn.ts';
-import { fold, withModernSpelling, words } from './search-text.ts';
+import { fold, spellingVariants } from './search-text.ts';
 import { isStopWord } from './stop-words.ts';
 import type { Bib } from './types.ts';
 
@@ -41,37 +41,76 @@ export function issnKey(raw: string): string | null {
 }
 
 export function indexDocument(display: Bib, members: Bib[]): IndexDocument {
-  const all = [display, ...members];
-  const titles = new Set<string>();
-  for (const b of all) titles.add(fold([b.title, b.subtitle].filter(Boolean).join(' ')));
-  const names = new Set<string>();
-  for (const b of all) for (const a of b.authors) names.add(fold(a));
-  const subjects = new Set<string>();
-  for (const b of all) for (const s of b.subjects) subjects.add(s.trim());
-  const other = new Set<string>();
-  for (const b of all) {
-    for (const v of [b.publisher, b.place, b.series, b.edition, b.responsibility, ...(b.notes ?? [])]) {
-      if (v) other.add(fold(v));
-    }
+  return indexParts(display, members).doc;
+}
+
+/** Folded, non-empty, each once. */
+function foldAll(raw: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const s of raw) {
+    const f = fold(s);
+    if (f) out.add(f);
   }
-  const isbns = [...new Set(all.flatMap((b) => b.isbns.flatMap(isbnKeys)))];
-  const issns = [...new Set(all.flatMap((b) => b.issns.map(issnKey).filter((x): x is string => x !== null)))];
-  const callNumbers = [...new Set(all.flatMap((b) => [b.callNumber, b.ddc, ...b.items.map((i) => i.callNumber)]))]
-    .filter((x): x is string => Boolean(x))
-    .map((x) => x.trim());
-  return {
-    title: withModernSpelling([...titles].join(' ')),
-    authors: withModernSpelling([...names].join(' ')),
-    subjects: withModernSpelling([...subjects].join(' ')),
+  return [...out];
+}
+
+/** Folded texts as indexed: each word followed by its modern spelling where it has an old one. */
+function spelledWords(folded: string[]): string {
+  const out: string[] = [];
+  for (const text of folded) for (const w of text.split(' ')) out.push(...spellingVariants(w));
+  return out.join(' ');
+}
+
+/**
+ * The index document and the "did you mean" words of a cluster in one pass. Each distinct text is folded
+ * once: a new cluster's display record repeats its one member, so folding both was half the work.
+ */
+function indexParts(display: Bib, members: Bib[]): { doc: IndexDocument; lexicon: string[] } {
+  const all = [display, ...members];
+  const titleRaw = new Set<string>();
+  const nameRaw = new Set<string>();
+  const subjectRaw = new Set<string>();
+  const otherRaw = new Set<string>();
+  const isbnRaw = new Set<string>();
+  const issnRaw = new Set<string>();
+  const callRaw = new Set<string>();
+  for (const b of all) {
+    titleRaw.add(b.subtitle ? (b.title ? `${b.title} ${b.subtitle}` : b.subtitle) : b.title);
+    for (const a of b.authors) nameRaw.add(a);
+    for (const s of b.subjects) subjectRaw.add(s.trim());
+    for (const v of [b.publisher, b.place, b.series, b.edition, b.responsibility]) if (v) otherRaw.add(v);
+    if (b.notes) for (const v of b.notes) if (v) otherRaw.add(v);
+    for (const i of b.isbns) isbnRaw.add(i);
+    for (const i of b.issns) issnRaw.add(i);
+    for (const c of [b.callNumber, b.ddc]) if (c) callRaw.add(c);
+    for (const i of b.items) if (i.callNumber) callRaw.add(i.callNumber);
+  }
+  const titles = foldAll(titleRaw);
+  const names = foldAll(nameRaw);
+  const subjectFolds = foldAll(subjectRaw);
+  const other = foldAll(otherRaw);
+  const isbns = [...new Set([...isbnRaw].flatMap(isbnKeys))];
+  const issns = [...new Set([...issnRaw].map(issnKey).filter((x): x is string => x !== null))];
+  const callNumbers = [...new Set([...callRaw].map((x) => x.trim()))].filter(Boolean);
+  const subjects = [...subjectRaw].filter(Boolean);
+  const lexicon = new Set<string>();
+  for (const group of [titles, names, subjectFolds])
+    for (const text of group)
+      for (const w of text.split(' ')) if (LEXICON_WORD.test(w) && !isStopWord(w)) lexicon.add(w);
+  const doc: IndexDocument = {
+    title: spelledWords(titles),
+    authors: spelledWords(names),
+    subjects: spelledWords(subjectFolds),
     other: [...other, ...isbns, ...issns, ...callNumbers.map(fold)].join(' '),
     titleSort: fold(display.title).replace(/^(the|a|an) /, ''),
     authorSort: fold(display.authors[0] ?? ''),
-    subjectKeys: [...subjects].slice(0, 20),
+    subjectKeys: subjects.slice(0, 20),
     isbns,
     issns,
     callNumbers,
     publisherKey: display.publisher ? fold(display.publisher) : null,
   };
+  return { doc, lexicon: [...lexicon] };
 }
 
 /**
@@ -114,18 +153,6 @@ export function libraryTokensSql(libraryIds: RawBuilder<unknown>): RawBuilder<un
 
 const LEXICON_WORD = /^\p{L}{3,40}$/u;
 
-/** Title, name and subject words of a cluster as folded, for "did you mean" (search_words). */
-export function lexiconWords(display: Bib, members: ClusterMember[]): string[] {
-  const out = new Set<string>();
-  for (const b of [display, ...members.map((m) => m.bib)]) {
-    for (const text of [b.title, b.subtitle, ...b.authors, ...b.subjects]) {
-      if (!text) continue;
-      for (const w of words(text)) if (LEXICON_WORD.test(w) && !isStopWord(w)) out.add(w);
-    }
-  }
-  return [...out];
-}
-
 /** A member record of a cluster, with what the facets need of its library. */
 export interface ClusterMember {
   bib: Bib;
@@ -139,6 +166,15 @@ export interface ClusterHolding {
   libraryId: number;
   copies: number;
   available: number;
+}
+
+/**
+ * The "did you mean" words an ingest knows are already stored (committed), so that each chunk sends only
+ * words it has not seen; and the words this transaction sends, known once it commits.
+ */
+export interface WordSink {
+  known: Set<string>;
+  sent: string[];
 }
 
 export interface ClusterContent {
@@ -158,15 +194,16 @@ export async function storeClusterIndex(
   trx: Trx,
   clusters: ClusterContent[],
   mode: 'insert' | 'update',
+  words?: WordSink,
 ): Promise<void> {
   if (clusters.length === 0) return;
   const known = new Set<string>();
   const rows = clusters.map(({ id, display, members, holdings: h }) => {
-    for (const w of lexiconWords(display, members)) known.add(w);
-    const doc = indexDocument(
+    const { doc, lexicon } = indexParts(
       display,
       members.map((m) => m.bib),
     );
+    for (const w of lexicon) known.add(w);
     return {
       id,
       title: display.title || '—',
@@ -203,9 +240,12 @@ export async function storeClusterIndex(
   const searchDoc = sql`setweight(to_tsvector('simple', x.t_title), 'A') || setweight(to_tsvector('simple', x.t_authors), 'B')
         || setweight(to_tsvector('simple', x.t_subjects), 'C') || setweight(to_tsvector('simple', x.t_other), 'D')
         || ${heldTokenSql(sql`x.record_count`)} || ${libraryTokensSql(sql`x.library_ids`)}`;
+  const fresh = words ? [...known].filter((w) => !words.known.has(w)) : [...known];
+  words?.sent.push(...fresh);
   // Sorted, so that two ingests adding the same new words lock them in the same order.
-  await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify([...known].sort())}::jsonb) w
-    on conflict do nothing`.execute(trx);
+  if (fresh.length)
+    await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify(fresh.sort())}::jsonb) w
+      on conflict do nothing`.execute(trx);
   if (mode === 'insert') {
     await sql`
       insert into clusters (id, title, display, year, format, language, search_doc, title_sort, author_sort, subjects,

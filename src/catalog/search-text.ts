@@ -35,10 +35,3 @@ export function spellingVariants(word: string): string[] {
   const key = spellingKey(word);
   return key === word ? [word] : [word, key];
 }
-
-/** The text with each old-spelling word followed by its modern form, for indexing. */
-export function withModernSpelling(text: string): string {
-  return words(text)
-    .flatMap((w) => spellingVariants(w))
-    .join(' ');
-}
