@@ -1,7 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { spreadsheetKind } from './catalog/formats/xlsx.ts';
 import { harvestSource } from './catalog/harvest.ts';
 import type { BatchCounts } from './catalog/ingest.ts';
-import { createMapping, listMappings, type MappingInput, previewMapping, resolveMapping } from './catalog/mappings.ts';
+import {
+  createMapping,
+  listMappings,
+  MAX_WORKBOOK_PREVIEW_BYTES,
+  type MappingInput,
+  previewMapping,
+  resolveMapping,
+} from './catalog/mappings.ts';
 import { catalogMatcher } from './catalog/match.ts';
 import { FORMAT_NAMES, type FormatName } from './catalog/parse.ts';
 import { createFileBatch, getBatch, runFileBatch } from './catalog/service.ts';
@@ -152,62 +160,79 @@ user
 program
   .command('import')
   .description(
-    'import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, a spreadsheet through a saved mapping) for a library',
+    'import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, a CSV or Excel .xlsx spreadsheet with SLiMS columns or through a saved mapping) for a library',
   )
   .argument('<file>')
   .requiredOption('--library <code>', 'library code, e.g. BUNGHATTA')
   .option('--format <format>', `one of ${FORMAT_NAMES.join(', ')} (default: detected)`)
   .option(
     '--mapping <name>',
-    'a saved column mapping of the library (name or id): read the file as a spreadsheet through it',
+    'a saved column mapping of the library (name or id): read the file as a spreadsheet (CSV or .xlsx) through it',
   )
+  .option('--sheet <name>', 'an Excel workbook: the sheet to read (default the first)')
   .option('--json', 'print the batch report as JSON instead of a progress bar')
-  .action(async (file: string, opts: { library: string; format?: string; mapping?: string; json?: boolean }) => {
-    const format = opts.format as FormatName | undefined;
-    if (format && !FORMAT_NAMES.includes(format))
-      throw new InvalidArgumentError(`format must be one of ${FORMAT_NAMES.join(', ')}`);
-    const db = await openDatabase(loadConfig());
-    try {
-      await migrate(db);
-      const actor = systemActor('cli');
-      const batch = await createFileBatch(db.db, actor, opts.library, {
-        filename: file,
-        format,
-        mapping: opts.mapping,
-      });
-      const bar = progress(!opts.json);
-      const { statSync } = await import('node:fs');
-      const size = statSync(file).size;
-      let counts: BatchCounts;
+  .action(
+    async (
+      file: string,
+      opts: { library: string; format?: string; mapping?: string; sheet?: string; json?: boolean },
+    ) => {
+      const format = opts.format as FormatName | undefined;
+      if (format && !FORMAT_NAMES.includes(format))
+        throw new InvalidArgumentError(`format must be one of ${FORMAT_NAMES.join(', ')}`);
+      const db = await openDatabase(loadConfig());
       try {
-        counts = await runFileBatch(db.db, batch.id, file, catalogMatcher, {
-          onProgress: (p) => bar.update(size ? p.bytesRead / size : null, p.counts),
+        await migrate(db);
+        const actor = systemActor('cli');
+        const batch = await createFileBatch(db.db, actor, opts.library, {
+          filename: file,
+          format,
+          mapping: opts.mapping,
+          sheet: opts.sheet,
         });
+        const bar = progress(!opts.json);
+        const { statSync } = await import('node:fs');
+        const size = statSync(file).size;
+        let counts: BatchCounts;
+        try {
+          counts = await runFileBatch(db.db, batch.id, file, catalogMatcher, {
+            sheet: opts.sheet,
+            onProgress: (p) => bar.update(size ? p.bytesRead / size : null, p.counts),
+          });
+        } finally {
+          bar.done();
+        }
+        const done = await getBatch(db.db, actor, batch.id);
+        report(
+          counts,
+          { batch: done.id, library: done.libraryCode, file, format: done.format, status: done.status },
+          Boolean(opts.json),
+        );
       } finally {
-        bar.done();
+        await db.close();
       }
-      const done = await getBatch(db.db, actor, batch.id);
-      report(
-        counts,
-        { batch: done.id, library: done.libraryCode, file, format: done.format, status: done.status },
-        Boolean(opts.json),
-      );
-    } finally {
-      await db.close();
-    }
-  });
+    },
+  );
 
 // Saved column mappings from the command line, for libraries that script their spreadsheet imports.
 const mapping = program.command('mapping').description("a library's saved spreadsheet column mappings");
 
-/** The head of a file as the preview reads it (whole lines only). */
+/** The head of a file as the preview reads it (whole lines only); an Excel workbook whole, as it can only be read so. */
 async function sampleOf(file: string): Promise<{ sample: Buffer; partial: boolean }> {
   const { open } = await import('node:fs/promises');
   const fh = await open(file, 'r');
   try {
+    const size = (await fh.stat()).size;
     const buf = Buffer.alloc(256 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const size = (await fh.stat()).size;
+    if (spreadsheetKind(buf.subarray(0, bytesRead))?.kind === 'xlsx' && bytesRead < size) {
+      if (size > MAX_WORKBOOK_PREVIEW_BYTES)
+        throw new InvalidArgumentError(
+          `${file} is a workbook of ${size} bytes; the preview reads workbooks of up to ${MAX_WORKBOOK_PREVIEW_BYTES} bytes`,
+        );
+      const whole = Buffer.alloc(size);
+      const { bytesRead: n } = await fh.read(whole, 0, size, 0);
+      return { sample: whole.subarray(0, n), partial: false };
+    }
     return { sample: buf.subarray(0, bytesRead), partial: bytesRead < size };
   } finally {
     await fh.close();
@@ -267,21 +292,25 @@ mapping
 mapping
   .command('guess')
   .description("read a spreadsheet's header and first rows: the mapping Simpul would guess, and what the rows give")
-  .argument('<file>', 'a CSV file')
+  .argument('<file>', 'a CSV file or an Excel workbook (.xlsx)')
   .requiredOption('--library <code>', 'library code')
   .option('--mapping <mapping>', 'read the rows through this saved mapping instead of a guess')
-  .action(async (file: string, opts: { library: string; mapping?: string }) => {
+  .option('--sheet <name>', 'a workbook: the sheet to read (default the first)')
+  .action(async (file: string, opts: { library: string; mapping?: string; sheet?: string }) => {
     const db = await openDatabase(loadConfig());
     try {
       await migrate(db);
       const p = await previewMapping(db.db, systemActor('cli'), opts.library, {
         ...(await sampleOf(file)),
         ...(opts.mapping ? { mappingRef: opts.mapping } : {}),
+        ...(opts.sheet ? { sheet: opts.sheet } : {}),
         limit: 5,
       });
+      if (p.sheet) console.log(`sheet: ${p.sheet}`);
       console.log(specText({ name: opts.mapping ?? 'guessed', ...p.mapping }));
       for (const problem of p.problems) console.log(`problem: ${problem.message.en} / ${problem.message.id}`);
-      for (const r of p.rows) console.log(`line ${r.line}: ${r.ok ? `"${r.bib?.title}"` : `rejected: ${r.reason}`}`);
+      const unit = p.format === 'xlsx' ? 'row' : 'line';
+      for (const r of p.rows) console.log(`${unit} ${r.line}: ${r.ok ? `"${r.bib?.title}"` : `rejected: ${r.reason}`}`);
     } finally {
       await db.close();
     }
@@ -293,7 +322,7 @@ mapping
   .requiredOption('--library <code>', 'library code')
   .requiredOption('--name <name>', 'the name imports use (--mapping NAME)')
   .option('--spec <file>', 'a JSON file: {columns: [{column, field}], hasHeader, delimiter, encoding, …}')
-  .option('--from <file>', 'a CSV file whose header gives the mapping (as `mapping guess` shows)')
+  .option('--from <file>', 'a CSV file or .xlsx workbook whose header gives the mapping (as `mapping guess` shows)')
   .action(async (opts: { library: string; name: string; spec?: string; from?: string }) => {
     if (Boolean(opts.spec) === Boolean(opts.from)) throw new InvalidArgumentError('give either --spec or --from');
     const db = await openDatabase(loadConfig());

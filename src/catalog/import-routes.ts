@@ -59,7 +59,7 @@ export async function catalogImportRoutes(app: App): Promise<void> {
       schema: {
         tags: ['catalog'],
         summary:
-          'Upload a catalogue file (ISO 2709 MARC21 / MARC-8, MARCXML, MODS, oai_dc, SLiMS or spreadsheet CSV) as the raw body; it is ingested in the background',
+          'Upload a catalogue file (ISO 2709 MARC21 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, or a spreadsheet — CSV or Excel .xlsx — with SLiMS columns or through a saved mapping) as the raw body; it is ingested in the background',
         security: staffOnly,
         params: Type.Object({ ref: Type.String({ minLength: 1, maxLength: 40 }) }),
         querystring: Type.Object({
@@ -70,7 +70,14 @@ export async function catalogImportRoutes(app: App): Promise<void> {
               minLength: 1,
               maxLength: 100,
               description:
-                'a saved column mapping of the library (id or name): the file is a spreadsheet read through it',
+                'a saved column mapping of the library (id or name): the file is a spreadsheet (CSV or .xlsx) read through it',
+            }),
+          ),
+          sheet: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 100,
+              description: 'an Excel workbook: the sheet to read, by name (default the first)',
             }),
           ),
         }),
@@ -90,6 +97,7 @@ export async function catalogImportRoutes(app: App): Promise<void> {
         filename: req.query.filename,
         format: req.query.format,
         mapping: req.query.mapping,
+        sheet: req.query.sheet,
       });
       const file = path.join(uploadDir(config.dataDir), `batch-${batch.id}.upload`);
       let size = 0;
@@ -125,7 +133,12 @@ export async function catalogImportRoutes(app: App): Promise<void> {
         throw new AppError(400, 'empty_file', { id: 'Berkas kosong', en: 'The file is empty' });
       }
       await db.updateTable('import_batches').set({ bytes_total: size }).where('id', '=', batch.id).execute();
-      await enqueue(db, 'catalog.import', { batchId: batch.id, file }, { maxAttempts: 1 });
+      await enqueue(
+        db,
+        'catalog.import',
+        { batchId: batch.id, file, ...(req.query.sheet ? { sheet: req.query.sheet } : {}) },
+        { maxAttempts: 1 },
+      );
       return reply.code(202).send(await getBatch(db, actor, batch.id));
     },
   );

@@ -8,7 +8,10 @@ import { runFileBatch } from './service.ts';
 export function registerCatalogJobs(runner: JobRunner, db: Db, matcher: Matcher): void {
   runner
     .register('catalog.import', async (p) => {
-      const counts = await runFileBatch(db, Number(p.batchId), String(p.file), matcher, { removeFile: true });
+      const counts = await runFileBatch(db, Number(p.batchId), String(p.file), matcher, {
+        removeFile: true,
+        ...(typeof p.sheet === 'string' ? { sheet: p.sheet } : {}),
+      });
       return { ...counts };
     })
     .register('catalog.harvest', async (p) => {

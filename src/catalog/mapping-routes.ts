@@ -1,7 +1,15 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError } from '../platform/errors.ts';
 import { type App, requireActor } from '../platform/http.ts';
-import { createMapping, deleteMapping, getMapping, listMappings, previewMapping, updateMapping } from './mappings.ts';
+import {
+  createMapping,
+  deleteMapping,
+  getMapping,
+  listMappings,
+  MAX_WORKBOOK_PREVIEW_BYTES,
+  previewMapping,
+  updateMapping,
+} from './mappings.ts';
 
 const err = { $ref: 'ErrorReply#' } as const;
 const errors = { 400: err, 401: err, 403: err, 404: err, 409: err };
@@ -80,6 +88,8 @@ const Problem = Type.Object({
 });
 
 const PreviewSchema = Type.Object({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+  sheet: Nullable(Type.String({ description: 'the sheet read, for a workbook' })),
   encoding: Type.String(),
   delimiter: Type.String(),
   header: Nullable(Type.Array(Type.String())),
@@ -100,8 +110,8 @@ const PreviewSchema = Type.Object({
   ),
 });
 
-// About 256 KB of file, base64-encoded.
-const MAX_SAMPLE_B64 = 350_000;
+// The head of a CSV file (the page sends 256 KB), or a whole Excel workbook of up to 8 MB, base64-encoded.
+const MAX_SAMPLE_B64 = Math.ceil(MAX_WORKBOOK_PREVIEW_BYTES / 3) * 4;
 
 /** Saved spreadsheet column mappings of a library, and a preview of a file read through one. */
 export async function catalogMappingRoutes(app: App): Promise<void> {
@@ -192,7 +202,7 @@ export async function catalogMappingRoutes(app: App): Promise<void> {
       schema: {
         tags: ['catalog'],
         summary:
-          'Read the first rows of a spreadsheet (the head of the file, base64) through a saved mapping, one sent along, or the one guessed from the header; writes nothing',
+          'Read the first rows of a spreadsheet (the head of a CSV file, or a whole .xlsx workbook, base64) through a saved mapping, one sent along, or the one guessed from the header; writes nothing',
         security: staffOnly,
         params: LibParam,
         body: Type.Object(
@@ -200,7 +210,7 @@ export async function catalogMappingRoutes(app: App): Promise<void> {
             sample: Type.String({
               minLength: 1,
               maxLength: MAX_SAMPLE_B64,
-              description: 'the first bytes of the file, base64',
+              description: 'the first bytes of a CSV file, or the whole of an Excel workbook, base64',
             }),
             partial: Type.Optional(
               Type.Boolean({ description: 'the sample is cut from a longer file: its last line is left out' }),
@@ -212,6 +222,13 @@ export async function catalogMappingRoutes(app: App): Promise<void> {
             hasHeader: Type.Optional(Type.Boolean()),
             delimiter: Type.Optional(specFields.delimiter),
             encoding: Type.Optional(specFields.encoding),
+            sheet: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 100,
+                description: 'a workbook: the sheet by name (default the first)',
+              }),
+            ),
             rows: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           },
           { additionalProperties: false },
@@ -236,6 +253,7 @@ export async function catalogMappingRoutes(app: App): Promise<void> {
         ...(b.hasHeader !== undefined ? { hasHeader: b.hasHeader } : {}),
         ...(b.delimiter !== undefined ? { delimiter: b.delimiter } : {}),
         ...(b.encoding ? { encoding: b.encoding } : {}),
+        ...(b.sheet ? { sheet: b.sheet } : {}),
         limit: b.rows ?? 20,
       });
     },

@@ -12,7 +12,8 @@ import {
   mappingProblems,
   toSpreadsheetMapping,
 } from './formats/column-mapping.ts';
-import { type CsvDelimiter, type CsvEncoding, readBibsCsv, readCsvHead } from './formats/csv.ts';
+import { type CsvBibResult, type CsvDelimiter, type CsvEncoding, readBibsCsv, readCsvHead } from './formats/csv.ts';
+import { readBibsSheet, readSheetHead, SheetNotFoundError, spreadsheetKind } from './formats/xlsx.ts';
 import type { Bib, BibFormat } from './types.ts';
 
 /**
@@ -262,6 +263,9 @@ export interface PreviewRow {
 }
 
 export interface Preview {
+  /** What the sample is: delimited text, or an Excel workbook (then `sheet` is the sheet read). */
+  format: 'csv' | 'xlsx';
+  sheet: string | null;
   encoding: 'utf-8' | 'windows-1252';
   delimiter: DelimiterName;
   header: string[] | null;
@@ -282,8 +286,13 @@ export interface PreviewInput {
   hasHeader?: boolean;
   delimiter?: DelimiterName | null;
   encoding?: CsvEncoding;
+  /** A workbook's sheet by name (default the first). */
+  sheet?: string;
   limit: number;
 }
+
+/** A workbook cannot be read from its head (the zip's directory and shared strings come last): it comes whole. */
+export const MAX_WORKBOOK_PREVIEW_BYTES = 8 * 1024 * 1024;
 
 const delimiterChar = (d: DelimiterName | null | undefined): CsvDelimiter | undefined =>
   d === null || d === undefined ? undefined : d === 'tab' ? '\t' : d;
@@ -309,6 +318,20 @@ function guessSeparator(cells: string[][], fields: Array<string | null>, delimit
  */
 export async function previewMapping(db: Db, actor: Actor, libraryRef: string, input: PreviewInput): Promise<Preview> {
   await libraryFor(db, actor, libraryRef);
+  const workbook = spreadsheetKind(input.sample);
+  if (workbook && workbook.kind !== 'xlsx') {
+    throw new AppError(400, 'unsupported_spreadsheet', {
+      id: `Berkas ini ${workbook.kind === 'ods' ? 'lembar kerja OpenDocument (.ods)' : workbook.kind === 'xls' ? 'buku kerja Excel 97-2003 (.xls)' : 'arsip zip'}; simpan sebagai buku kerja Excel (.xlsx) atau CSV`,
+      en: `This file is ${workbook.kind === 'ods' ? 'an OpenDocument spreadsheet (.ods)' : workbook.kind === 'xls' ? 'an Excel 97-2003 workbook (.xls)' : 'a zip archive'}; save it as an Excel workbook (.xlsx) or as CSV`,
+    });
+  }
+  const isXlsx = workbook?.kind === 'xlsx';
+  if (isXlsx && input.partial) {
+    throw new AppError(400, 'workbook_cut', {
+      id: 'Buku kerja Excel hanya bisa dibaca utuh: kirim seluruh berkas sebagai contoh',
+      en: 'An Excel workbook can only be read whole: send the whole file as the sample',
+    });
+  }
   let sample = input.sample;
   if (input.partial) {
     const end = sample.lastIndexOf(0x0a);
@@ -317,9 +340,41 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   const saved = input.mappingRef ? await resolveMapping(db, actor, libraryRef, input.mappingRef) : undefined;
   const given = saved ?? (input.mapping ? withDefaults(input.mapping) : undefined);
   const hasHeader = given?.hasHeader ?? input.hasHeader ?? true;
-  const delimiter = delimiterChar(given ? given.delimiter : input.delimiter);
+  const delimiter = isXlsx ? undefined : delimiterChar(given ? given.delimiter : input.delimiter);
   const encoding = given?.encoding ?? input.encoding ?? 'auto';
-  const head = await readCsvHead(sample, { delimiter, encoding, rows: 51 });
+  let sheet: string | null = null;
+  const sheetOpts = {
+    ...(input.sheet ? { sheet: input.sheet } : {}),
+    onSheet: (name: string) => {
+      sheet = name;
+    },
+  };
+  let head: { info: { encoding: 'utf-8' | 'windows-1252'; delimiter: CsvDelimiter }; rows: string[][] };
+  try {
+    head = isXlsx
+      ? // A sheet row's raw text has its cells between tabs.
+        { info: { encoding: 'utf-8', delimiter: '\t' }, rows: await readSheetHead(sample, { ...sheetOpts, rows: 51 }) }
+      : await readCsvHead(sample, { delimiter, encoding, rows: 51 });
+  } catch (e) {
+    if (e instanceof SheetNotFoundError) {
+      throw new AppError(
+        404,
+        'sheet_not_found',
+        {
+          id: `Buku kerja ini tidak punya lembar "${e.sheet}" (lembar yang ada: ${e.sheets.join(', ')})`,
+          en: `The workbook has no sheet "${e.sheet}" (its sheets: ${e.sheets.join(', ')})`,
+        },
+        { sheet: e.sheet, sheets: e.sheets },
+      );
+    }
+    if (isXlsx && e instanceof Error && e.message.startsWith('not a readable Excel workbook')) {
+      throw new AppError(400, 'unreadable_workbook', {
+        id: `Buku kerja Excel tidak terbaca: ${e.message.replace(/^not a readable Excel workbook \(\.xlsx\): /, '')}`,
+        en: `The Excel workbook cannot be read: ${e.message.replace(/^not a readable Excel workbook \(\.xlsx\): /, '')}`,
+      });
+    }
+    throw e;
+  }
   const firstRow = head.rows[0];
   if (!firstRow) {
     throw new AppError(400, 'empty_sample', {
@@ -352,8 +407,11 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   const rows: PreviewRow[] = [];
   if (!problems.some((p) => p.code === 'no_title_column')) {
     const mapping = toSpreadsheetMapping(spec);
+    const read: AsyncIterable<CsvBibResult> = isXlsx
+      ? readBibsSheet(sample, mapping, input.sheet ? { sheet: input.sheet } : {})
+      : readBibsCsv(sample, mapping);
     try {
-      for await (const r of readBibsCsv(sample, mapping)) {
+      for await (const r of read) {
         rows.push(
           r.ok
             ? { line: r.line, ok: true, raw: r.raw, bib: r.bib, reason: null }
@@ -375,6 +433,8 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
     }
   }
   return {
+    format: isXlsx ? 'xlsx' : 'csv',
+    sheet,
     encoding: head.info.encoding,
     delimiter: delimiterName(head.info.delimiter),
     header,

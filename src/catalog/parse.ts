@@ -1,7 +1,21 @@
-import { isItemHeader, readBibsCsv, readSlimsItemsCsv, type SpreadsheetMapping } from './formats/csv.ts';
+import {
+  bibsFromRows,
+  type CsvBibResult,
+  type CsvFileInfo,
+  type CsvItemResult,
+  isError,
+  isItemHeader,
+  itemsFromRows,
+  type RawRow,
+  type RowError,
+  readBibsCsv,
+  readSlimsItemsCsv,
+  type SpreadsheetMapping,
+} from './formats/csv.ts';
 import { dcToBib } from './formats/dc.ts';
 import { detectFormat, SNIFF_BYTES } from './formats/detect.ts';
 import { MODS_NS, modsToBib } from './formats/mods.ts';
+import { sheetRows } from './formats/xlsx.ts';
 import type { Parsed } from './ingest.ts';
 import { readIso2709 } from './marc/iso2709.ts';
 import { marcToBib } from './marc/marc-to-bib.ts';
@@ -16,7 +30,17 @@ import { XmlFileError, xmlRecords } from './xml-records.ts';
  * error that stops the file.
  */
 
-export const FORMAT_NAMES = ['iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'slims_items_csv', 'csv'] as const;
+/** 'xlsx': an Excel workbook, read as SLiMS columns (biblio or item export) or through the mapping given. */
+export const FORMAT_NAMES = [
+  'iso2709',
+  'marcxml',
+  'mods',
+  'oai_dc',
+  'slims_csv',
+  'slims_items_csv',
+  'csv',
+  'xlsx',
+] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
 const MARC_NS = 'http://www.loc.gov/MARC21/slim';
@@ -54,9 +78,13 @@ async function peek(
   return { head: head.subarray(0, SNIFF_BYTES), stream: rest() };
 }
 
-export function formatOf(head: Uint8Array): FormatName {
+export function formatOf(head: Uint8Array, opts: { mapping?: boolean } = {}): FormatName {
   const d = detectFormat(head);
+  // A file read through a column mapping is a spreadsheet: a workbook, or else delimited text.
+  if (opts.mapping) return d.kind === 'xlsx' ? 'xlsx' : 'csv';
   switch (d.kind) {
+    case 'xlsx':
+      return 'xlsx';
     case 'iso2709':
       return 'iso2709';
     case 'marcxml':
@@ -104,10 +132,10 @@ export async function* parseFile(
   source: AsyncIterable<Uint8Array>,
   format: FormatName | undefined,
   onFormat: (format: FormatName) => Promise<void> | void = () => {},
-  options: { mapping?: SpreadsheetMapping } = {},
+  options: { mapping?: SpreadsheetMapping; sheet?: string } = {},
 ): AsyncGenerator<Parsed> {
   const { head, stream } = await peek(source);
-  const fmt = format ?? formatOf(head);
+  const fmt = format ?? formatOf(head, { mapping: Boolean(options.mapping) });
   await onFormat(fmt);
   switch (fmt) {
     case 'iso2709':
@@ -142,35 +170,83 @@ export async function* parseFile(
       const mapping = fmt === 'slims_csv' ? 'slims' : options.mapping;
       if (!mapping) throw new UnknownFormatError('a CSV file needs a column mapping');
       // The row is kept as it stood in the file (its line is the position), as MARC records keep their bytes.
-      for await (const row of readBibsCsv(stream, mapping)) {
-        const position = `line ${row.line}`;
-        if (row.ok) yield { ok: true, position, raw: Buffer.from(row.raw), format: fmt, bib: row.bib };
-        else yield { ok: false, position, reason: row.reason, ...(row.raw ? { excerpt: row.raw } : {}) };
-      }
+      for await (const row of readBibsCsv(stream, mapping)) yield bibRow(row, `line ${row.line}`, fmt);
       return;
     }
-    case 'slims_items_csv':
-      for await (const row of readSlimsItemsCsv(stream)) {
-        const position = `line ${row.line}`;
-        if (!row.ok) {
-          yield { ok: false, position, reason: row.reason, ...(row.raw ? { excerpt: row.raw } : {}) };
-          continue;
-        }
-        yield {
-          ok: true,
-          position,
-          raw: Buffer.from(row.raw),
-          format: fmt,
-          itemRow: {
-            item: row.item,
-            ...(row.biblioId ? { recordId: row.biblioId } : {}),
-            ...(row.isbn ? { isbn: row.isbn } : {}),
-            ...(row.biblioTitle ? { title: row.biblioTitle } : {}),
-            ...(row.author ? { author: row.author } : {}),
-          },
-        };
-      }
+    case 'xlsx':
+      yield* workbookFile(stream, options);
       return;
+    case 'slims_items_csv':
+      for await (const row of readSlimsItemsCsv(stream)) yield itemRow(row, `line ${row.line}`, fmt);
+      return;
+  }
+}
+
+function bibRow(row: CsvBibResult, position: string, format: FormatName): Parsed {
+  // The row is kept as it stood in the file (its line is the position), as MARC records keep their bytes.
+  if (row.ok) return { ok: true, position, raw: Buffer.from(row.raw), format, bib: row.bib };
+  return { ok: false, position, reason: row.reason, ...(row.raw ? { excerpt: row.raw } : {}) };
+}
+
+function itemRow(row: CsvItemResult, position: string, format: FormatName): Parsed {
+  if (!row.ok) return { ok: false, position, reason: row.reason, ...(row.raw ? { excerpt: row.raw } : {}) };
+  return {
+    ok: true,
+    position,
+    raw: Buffer.from(row.raw),
+    format,
+    itemRow: {
+      item: row.item,
+      ...(row.biblioId ? { recordId: row.biblioId } : {}),
+      ...(row.isbn ? { isbn: row.isbn } : {}),
+      ...(row.biblioTitle ? { title: row.biblioTitle } : {}),
+      ...(row.author ? { author: row.author } : {}),
+    },
+  };
+}
+
+/**
+ * A workbook's sheet (the first, or the one named): through the mapping when
+ * there is one, else as a SLiMS item export when its header says so, else as
+ * SLiMS bibliographic columns. Rows are known by their sheet row number.
+ */
+async function* workbookFile(
+  stream: AsyncIterable<Uint8Array>,
+  options: { mapping?: SpreadsheetMapping; sheet?: string },
+): AsyncGenerator<Parsed> {
+  const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
+  let sheet = '';
+  const rows = sheetRows(stream, info, { sheet: options.sheet, onSheet: (name) => (sheet = name) });
+  const it = rows[Symbol.asyncIterator]();
+  const seen: Array<RawRow | RowError> = [];
+  let first: RawRow | undefined;
+  while (!first) {
+    const n = await it.next();
+    if (n.done) break;
+    seen.push(n.value);
+    if (!isError(n.value)) first = n.value;
+  }
+  const replay = (async function* () {
+    yield* seen;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  })();
+  const where = (line: number) => `row ${line}${sheet ? ` of sheet ${sheet}` : ''}`;
+  const source = { info, checkWidth: false };
+  if (!options.mapping && first && isItemHeader(first.cells)) {
+    for await (const row of itemsFromRows(replay, info)) yield itemRow(row, where(row.line), 'xlsx');
+    return;
+  }
+  if (!options.mapping && first && !first.cells.some((c) => /^(title|biblio_id)$/i.test(c.trim()))) {
+    throw new UnknownFormatError(
+      `the sheet${sheet ? ` ${sheet}` : ''} has no SLiMS columns (title or biblio_id, or item_code) in its first row: import it through a saved column mapping`,
+    );
+  }
+  for await (const row of bibsFromRows(replay, options.mapping ?? 'slims', source)) {
+    yield bibRow(row, where(row.line), 'xlsx');
   }
 }
 

@@ -164,14 +164,19 @@ export async function createFileBatch(
   db: Db,
   actor: Actor,
   libraryRef: string,
-  input: { filename: string; format?: FormatName | undefined; mapping?: string | undefined },
+  input: {
+    filename: string;
+    format?: FormatName | undefined;
+    mapping?: string | undefined;
+    sheet?: string | undefined;
+  },
 ): Promise<Batch> {
   const lib = await getLibrary(db, libraryRef);
   assertActFor(actor, { id: lib.id, network_id: lib.networkId });
-  if (input.mapping && input.format && input.format !== 'csv') {
+  if (input.mapping && input.format && input.format !== 'csv' && input.format !== 'xlsx') {
     const m = {
-      id: 'Berkas yang dibaca dengan pemetaan kolom adalah CSV/lembar kerja (format csv)',
-      en: 'A file read through a column mapping is a spreadsheet (format csv)',
+      id: 'Berkas yang dibaca dengan pemetaan kolom adalah lembar kerja (format csv atau xlsx)',
+      en: 'A file read through a column mapping is a spreadsheet (format csv or xlsx)',
     };
     throw new Invalid([{ field: 'format', message: m }], m);
   }
@@ -182,8 +187,16 @@ export async function createFileBatch(
     };
     throw new Invalid([{ field: 'mapping', message: m }], m);
   }
+  if (input.sheet !== undefined && input.format && input.format !== 'xlsx') {
+    const m = {
+      id: 'Lembar (sheet) hanya dipilih pada buku kerja Excel (.xlsx)',
+      en: 'A sheet is chosen only in an Excel workbook (.xlsx)',
+    };
+    throw new Invalid([{ field: 'sheet', message: m }], m);
+  }
   const mapping = input.mapping ? await resolveMapping(db, actor, libraryRef, input.mapping) : undefined;
-  const format = mapping ? 'csv' : input.format;
+  // With a mapping the file is CSV or a workbook: which one is seen from its first bytes when the import runs.
+  const format = input.format;
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('import_batches')
@@ -207,6 +220,7 @@ export async function createFileBatch(
         filename: input.filename,
         format: format ?? 'auto',
         ...(mapping ? { mapping: { id: mapping.id, name: mapping.name } } : {}),
+        ...(input.sheet !== undefined ? { sheet: input.sheet } : {}),
       },
     });
     return row.id;
@@ -224,7 +238,12 @@ export async function runFileBatch(
   batchId: number,
   file: string,
   matcher: Matcher,
-  opts: { removeFile?: boolean; onProgress?: (b: { bytesRead: number; counts: BatchCounts }) => void } = {},
+  opts: {
+    removeFile?: boolean;
+    /** A workbook's sheet by name (default the first). */
+    sheet?: string | undefined;
+    onProgress?: (b: { bytesRead: number; counts: BatchCounts }) => void;
+  } = {},
 ): Promise<BatchCounts> {
   const batch = await db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
   if (!batch) throw new NotFound('batch');
@@ -249,7 +268,7 @@ export async function runFileBatch(
       async (format) => {
         await db.updateTable('import_batches').set({ format }).where('id', '=', batchId).execute();
       },
-      mapping ? { mapping } : {},
+      { ...(mapping ? { mapping } : {}), ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}) },
     );
     const counts = await ingestStream(
       db,

@@ -307,16 +307,27 @@ function countOutsideQuotes(line: string, d: string): number {
 
 // ---------------------------------------------------------------- rows
 
-interface RawRow {
+/** One row of cells, from a CSV file or a sheet; `line` is the file line or sheet row number it starts on. */
+export interface RawRow {
   cells: string[];
   line: number;
   raw: string;
 }
 
-interface RowError {
+export interface RowError {
   error: string;
   line: number;
   raw?: string;
+}
+
+/** Rows from any tabular source (csvRows here, sheetRows in xlsx.ts), read the same way after this. */
+export type RowSource = AsyncIterable<RawRow | RowError>;
+
+/** How the rows' source differs: CSV says its encoding and delimiter; a sheet has cells, so no field-count check. */
+export interface RowSourceInfo {
+  info: CsvFileInfo;
+  /** A CSV row longer than its header had a separator inside a value; a sheet row simply has more cells. */
+  checkWidth: boolean;
 }
 
 /** A record's text as csv-parse saw it, without the line breaks around it. */
@@ -416,7 +427,7 @@ function cleanCell(v: string): string {
   return repairMojibake(s);
 }
 
-function isError(r: RawRow | RowError): r is RowError {
+export function isError(r: RawRow | RowError): r is RowError {
   return 'error' in r;
 }
 
@@ -618,17 +629,29 @@ function rowItems(c: Partial<Record<'barcodes' | 'location' | 'status' | 'itemCa
 }
 
 /** Bibliographic rows of a CSV file: 'slims' for a SLiMS export, or a saved spreadsheet mapping. */
-export async function* readBibsCsv(
+export function readBibsCsv(
   input: CsvInput,
   mapping: SpreadsheetMapping | 'slims',
   options: CsvReadOptions = {},
 ): AsyncGenerator<CsvBibResult> {
+  const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
+  const m = mapping === 'slims' ? SLIMS_BIBLIO_MAPPING : mapping;
+  return bibsFromRows(csvRows(input, m.delimiter, info, m.encoding), mapping, { info, checkWidth: true }, options);
+}
+
+/** Bibliographic rows of any row source: a SLiMS export's columns, or a saved spreadsheet mapping. */
+export async function* bibsFromRows(
+  rows: RowSource,
+  mapping: SpreadsheetMapping | 'slims',
+  source: RowSourceInfo,
+  options: CsvReadOptions = {},
+): AsyncGenerator<CsvBibResult> {
   const slims = mapping === 'slims';
   const m = slims ? SLIMS_BIBLIO_MAPPING : mapping;
-  const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
+  const info = source.info;
   let fields: (BibField | undefined)[] | undefined;
   let width = 0;
-  for await (const row of csvRows(input, m.delimiter, info, m.encoding)) {
+  for await (const row of rows) {
     if (isError(row)) {
       yield { ok: false, line: row.line, reason: row.error, ...(row.raw ? { raw: row.raw } : {}) };
       continue;
@@ -657,7 +680,7 @@ export async function* readBibsCsv(
       if (hasHeader) continue;
     }
     const cells = trimTrailingEmpty(row.cells);
-    if (width > 0 && cells.length > width) {
+    if (source.checkWidth && width > 0 && cells.length > width) {
       yield {
         ok: false,
         line: row.line,
@@ -685,7 +708,7 @@ export async function* readBibsCsv(
   if (!fields) options.onFileInfo?.({ ...info });
 }
 
-function trimTrailingEmpty(cells: string[]): string[] {
+export function trimTrailingEmpty(cells: string[]): string[] {
   let end = cells.length;
   while (end > 0 && cells[end - 1] === '') end--;
   return end === cells.length ? cells : cells.slice(0, end);
@@ -752,10 +775,19 @@ export function isItemHeader(cells: string[]): boolean {
  * items table as dumped, or a sheet with item_code/barcode plus biblio_id,
  * ISBN or title (and author). Every row yields an item or a rejection.
  */
-export async function* readSlimsItemsCsv(input: CsvInput, options: CsvReadOptions = {}): AsyncGenerator<CsvItemResult> {
+export function readSlimsItemsCsv(input: CsvInput, options: CsvReadOptions = {}): AsyncGenerator<CsvItemResult> {
   const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
+  return itemsFromRows(csvRows(input, undefined, info), info, options);
+}
+
+/** Item-only rows of any row source (see readSlimsItemsCsv). */
+export async function* itemsFromRows(
+  rows: RowSource,
+  info: CsvFileInfo,
+  options: CsvReadOptions = {},
+): AsyncGenerator<CsvItemResult> {
   let columns: string[] | undefined;
-  for await (const row of csvRows(input, undefined, info)) {
+  for await (const row of rows) {
     if (isError(row)) {
       yield { ok: false, line: row.line, reason: row.error, ...(row.raw ? { raw: row.raw } : {}) };
       continue;
@@ -813,11 +845,17 @@ export async function readCsvHead(
   opts: { delimiter?: CsvDelimiter | undefined; encoding?: CsvEncoding | undefined; rows?: number } = {},
 ): Promise<{ info: CsvFileInfo; rows: string[][] }> {
   const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
+  const rows = await headOfRows(csvRows(input, opts.delimiter, info, opts.encoding), opts.rows ?? 1);
+  return { info, rows };
+}
+
+/** The cells of the first `n` readable rows of a row source. */
+export async function headOfRows(source: RowSource, n: number): Promise<string[][]> {
   const rows: string[][] = [];
-  for await (const row of csvRows(input, opts.delimiter, info, opts.encoding)) {
+  for await (const row of source) {
     if (isError(row)) continue;
     rows.push(trimTrailingEmpty(row.cells));
-    if (rows.length >= (opts.rows ?? 1)) break;
+    if (rows.length >= n) break;
   }
-  return { info, rows };
+  return rows;
 }

@@ -1,0 +1,189 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../oai/replay-server.ts';
+import { type CsvBibResult, type CsvItemResult, readBibsCsv, type SpreadsheetMapping } from './csv.ts';
+import { detectFormat } from './detect.ts';
+import { cellText, readBibsSheet, readItemsSheet, readSheetHead, SheetNotFoundError, spreadsheetKind } from './xlsx.ts';
+
+const all = async <T>(gen: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const x of gen) out.push(x);
+  return out;
+};
+const ok = (rows: CsvBibResult[]) =>
+  rows.filter((r): r is Extract<CsvBibResult, { ok: true }> => r.ok).map((r) => ({ ...r.bib }));
+
+/** A workbook as Excel users make them, built with the same library the reader uses. */
+async function workbook(sheets: Record<string, (ws: ExcelJS.Worksheet) => void>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  for (const [name, fill] of Object.entries(sheets)) fill(wb.addWorksheet(name));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A CSV file of the shared data, cell for cell, as a sheet (what "Save as .xlsx" in Excel gives). */
+async function csvAsWorkbook(relative: string): Promise<Buffer> {
+  const rows: string[][] = parse(readFileSync(sharedPath(relative), 'utf8'), { relax_column_count: true });
+  return workbook({ Sheet1: (ws) => ws.addRows(rows) });
+}
+
+const BUKU: SpreadsheetMapping = {
+  columns: {
+    'Kode Buku': 'sourceId',
+    Judul: 'title',
+    Pengarang: 'authors',
+    ISBN: 'isbn',
+    'Tahun Terbit': 'year',
+    'Tanggal Masuk': 'notes',
+    Eksemplar: 'barcodes',
+    Lokasi: 'location',
+  },
+  multiValueSeparator: ';',
+};
+
+describe('reading .xlsx workbooks', () => {
+  it('tells an Excel workbook from an OpenDocument one, an old .xls and other zips by the first bytes', async () => {
+    const xlsx = await workbook({ Buku: (ws) => ws.addRow(['Judul']) });
+    expect(spreadsheetKind(xlsx)?.kind).toBe('xlsx');
+    expect(detectFormat(xlsx).kind).toBe('xlsx');
+    const ods = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+      Buffer.alloc(26),
+      Buffer.from('mimetypeapplication/vnd.oasis.opendocument.spreadsheet'),
+    ]);
+    expect(spreadsheetKind(ods)?.kind).toBe('ods');
+    expect(detectFormat(ods)).toMatchObject({ kind: 'unknown', reason: /\.ods.*save it as an Excel workbook/ });
+    expect(spreadsheetKind(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))?.kind).toBe('xls');
+    expect(spreadsheetKind(Buffer.from('Judul,Pengarang\n'))).toBeUndefined();
+  });
+
+  it('reads numbers without losing digits, dates, formulas, rich text, and skips a title block and blank rows', async () => {
+    const file = await workbook({
+      Buku: (ws) => {
+        ws.addRow(['DAFTAR BUKU PERPUSTAKAAN SMA 1 PADANG']);
+        ws.mergeCells('A1:H1');
+        ws.addRow(['Per 1 Desember 2026']);
+        ws.addRow([]);
+        ws.addRow(['Kode Buku', 'Judul', 'Pengarang', 'ISBN', 'Tahun Terbit', 'Tanggal Masuk', 'Eksemplar', 'Lokasi']);
+        ws.addRow([
+          1,
+          { richText: [{ text: 'Laskar ', font: { bold: true } }, { text: 'Pelangi' }] },
+          'Andrea Hirata',
+          9789793062792,
+          2005,
+          new Date(Date.UTC(2024, 6, 17)),
+          42,
+          'Rak 3',
+        ]);
+        ws.getCell('G5').numFmt = '000000';
+        ws.addRow([]);
+        ws.addRow([
+          2,
+          'Bumi Manusia',
+          'Pramoedya Ananta Toer; Lain',
+          { formula: 'TEXT(9789799731234,"0")', result: '9789799731234' },
+          { formula: 'YEAR(F7)', result: 1980 },
+          { formula: 'DATE(2023,1,5)', result: 44931 },
+          'B-0007;B-0008',
+          { formula: 'H5', result: 'Rak 3' },
+        ]);
+        ws.getCell('F7').numFmt = 'dd/mm/yyyy';
+        ws.addRow([3, { formula: 'NA()', result: { error: '#N/A' } }, 'Tanpa Judul']);
+      },
+    });
+    const rows = await all(readBibsSheet(file, BUKU));
+    expect(rows.map((r) => [r.line, r.ok])).toEqual([
+      [5, true],
+      [7, true],
+      [8, false],
+    ]);
+    expect(rows[2]).toMatchObject({ ok: false, line: 8, reason: 'no title' });
+    const [laskar, bumi] = ok(rows);
+    expect(laskar).toMatchObject({
+      sourceId: '1',
+      title: 'Laskar Pelangi',
+      authors: ['Andrea Hirata'],
+      isbns: ['9789793062792'],
+      year: 2005,
+      notes: ['2024-07-17'],
+      items: [{ barcode: '000042', location: 'Rak 3', status: 'available' }],
+    });
+    expect(bumi).toMatchObject({
+      title: 'Bumi Manusia',
+      authors: ['Pramoedya Ananta Toer', 'Lain'],
+      isbns: ['9789799731234'],
+      year: 1980,
+      notes: ['2023-01-05'],
+      items: [
+        { barcode: 'B-0007', location: 'Rak 3' },
+        { barcode: 'B-0008', location: 'Rak 3' },
+      ],
+    });
+  });
+
+  it('gives the same records from a SLiMS table saved as .xlsx as from the CSV', async () => {
+    const dir = 'indonesian/slims-official-sampledata';
+    // XML (so the workbook) keeps a line break inside a value as LF; the CSV has CRLF.
+    const lf = (bibs: ReturnType<typeof ok>) => JSON.parse(JSON.stringify(bibs).replaceAll('\\r\\n', '\\n'));
+    const fromCsv = lf(ok(await all(readBibsCsv(createReadStream(sharedPath(`${dir}/biblio.csv`)), 'slims'))));
+    const sheet = await all(readBibsSheet(await csvAsWorkbook(`${dir}/biblio.csv`), 'slims'));
+    expect(fromCsv.length).toBe(17);
+    expect(ok(sheet)).toEqual(fromCsv);
+  });
+
+  it('reads the UNPI book table through a saved mapping, and a named sheet', async () => {
+    const rows: string[][] = parse(readFileSync(sharedPath('indonesian/openlibrary-unpi/buku.csv'), 'utf8'), {
+      relax_column_count: true,
+    });
+    const file = await workbook({
+      Catatan: (ws) => ws.addRow(['dibuat oleh', 'petugas']),
+      Buku: (ws) => ws.addRows(rows),
+    });
+    const mapping: SpreadsheetMapping = {
+      columns: { kd_buku: 'sourceId', judul: 'title', thn_terbit: 'year', issn_isbn: 'isbnOrIssn' },
+    };
+    let sheet = '';
+    const read = await all(readBibsSheet(file, mapping, { sheet: ' buku ', onSheet: (s) => (sheet = s) }));
+    expect(sheet).toBe('Buku');
+    expect(read).toHaveLength(50);
+    expect(ok(read)[0]).toMatchObject({ sourceId: 'bk0001', year: 2005, isbns: ['979-731-756-0'] });
+    // The first sheet is the default, and a missing sheet is named with the ones there are.
+    expect(await readSheetHead(file)).toEqual([['dibuat oleh', 'petugas']]);
+    await expect(all(readBibsSheet(file, mapping, { sheet: 'Skripsi' }))).rejects.toThrow(SheetNotFoundError);
+    await expect(all(readBibsSheet(file, mapping, { sheet: 'Skripsi' }))).rejects.toThrow(/Catatan, Buku/);
+  });
+
+  it('reads a SLiMS item export saved as .xlsx', async () => {
+    const file = await workbook({
+      Items: (ws) => {
+        ws.addRow(['item_code', 'call_number', 'coll_type_name', 'location_name', 'item_status_name', 'title']);
+        ws.addRow([100234, '005.1 HAT', 'Reference', 'Perpustakaan', '', 'Memoir']);
+        ws.addRow(['', '', '', '', '', 'Tanpa kode']);
+      },
+    });
+    const rows: CsvItemResult[] = await all(readItemsSheet(file));
+    expect(rows[0]).toMatchObject({
+      ok: true,
+      line: 2,
+      item: { barcode: '100234', status: 'reference_only' },
+      biblioTitle: 'Memoir',
+    });
+    expect(rows[1]).toMatchObject({ ok: false, line: 3, reason: 'no item_code' });
+  });
+
+  it('says a broken workbook is one, instead of failing somewhere inside the zip reader', async () => {
+    const file = await workbook({ Buku: (ws) => ws.addRows([['Judul'], ['A']]) });
+    await expect(all(readBibsSheet(file.subarray(0, 200), BUKU))).rejects.toThrow(/not a readable Excel workbook/);
+  });
+
+  it('turns cell values into the text Excel shows', () => {
+    expect(cellText({ value: 9786020000000 })).toBe('9786020000000');
+    expect(cellText({ value: 0.1 + 0.2 })).toBe('0.3');
+    expect(cellText({ value: 7, numFmt: '00000' })).toBe('00007');
+    expect(cellText({ value: true })).toBe('TRUE');
+    expect(cellText({ value: new Date(Date.UTC(2020, 1, 29, 13, 5)) })).toBe('2020-02-29 13:05:00');
+    expect(cellText({ value: { text: 'situs', hyperlink: 'https://example.org' } })).toBe('situs');
+    expect(cellText({ value: { formula: 'A1', result: 44931 }, numFmt: 'd mmm yyyy' })).toBe('2023-01-05');
+  });
+});
