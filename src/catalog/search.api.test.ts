@@ -73,6 +73,33 @@ describe('search quality', () => {
     ]);
   });
 
+  it('answers NOT, OR, groups and fields as typed when their words are searched as one text query', async () => {
+    const q = async (text: string) => (await search(s.ctx.database.db, { q: text, facets: false })).hits;
+    const sorted = async (text: string) => (await q(text)).map((h) => h.title).sort();
+    expect(await sorted('sejarah -pendidikan')).toEqual(['Sejarah dan Budaya Minangkabau']);
+    expect(await sorted('budaya (sunda OR minangkabau) -sejarah')).toEqual(['Budaya Sunda']);
+    expect(await sorted('-sejarah -budaya ekonomi')).toEqual(['Ekonomi Pertanian']);
+    expect(await sorted('"sejarah pendidikan" OR sunda')).toEqual(['Budaya Sunda', 'Sejarah Pendidikan']);
+    expect(await sorted('budaya -"budaya sunda"')).toEqual(['Sejarah dan Budaya Minangkabau']);
+    // Fields: one text query per part of the document, the parts ANDed.
+    expect(await sorted('judul:sejarah judul:budaya')).toEqual(['Sejarah dan Budaya Minangkabau']);
+    expect(await sorted('judul:sejarah -pengarang:navis')).toEqual(['Sejarah Pendidikan']);
+    expect(await sorted('judul:budaya OR pengarang:raffles')).toEqual([
+      'Budaya Sunda',
+      'Sejarah dan Budaya Minangkabau',
+      'The History of Java',
+    ]);
+    // An OR with a NOT: everything without "budaya", and the "sejarah" title that has it.
+    const all = (await search(s.ctx.database.db, { q: '', facets: false })).total;
+    expect((await search(s.ctx.database.db, { q: 'sejarah OR -budaya', facets: false })).total).toBe(all - 1);
+    expect(await sorted('sejarah OR -budaya -perpustakaan')).toEqual([
+      'Ekonomi Pertanian',
+      'Sejarah Pendidikan',
+      'Sejarah dan Budaya Minangkabau',
+      'The History of Java',
+    ]);
+  });
+
   it('counts exactly up to the threshold, then estimates total and facets from a sample and says so', async () => {
     const exact = await get('q=perpustakaan');
     expect(exact.total).toBe(12);

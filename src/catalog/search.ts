@@ -117,15 +117,88 @@ function tsquery(value: string, phrase: boolean, weight: string | undefined): st
   return ws.map((w) => lexeme(w, weight)).join(phrase ? ' <-> ' : ' & ');
 }
 
+/** The part of the document a text field searches: '' for all of it, else its weight letter (a, b, c). */
+function partOf(field: Field): string | undefined {
+  if (field === 'any') return '';
+  return WEIGHT[field]?.toLowerCase();
+}
+
+function docOf(part: string) {
+  // A field searches its part of the document, which has its own index (migration 0008): a weighted
+  // tsquery would make the index return every document with the word and recheck each one.
+  return part ? sql`ts_filter(c.search_doc, ${sql.lit(`{${part}}`)}::"char"[])` : sql`c.search_doc`;
+}
+
+/**
+ * A text term, or an and/or/not of text terms that all search one part of the document, as one tsquery
+ * (null: nothing to look for; undefined: not text only, or more than one part). One tsquery is answered
+ * by one GIN scan, its NOT and OR included; as separate conditions only the first is an index scan and
+ * the others are checked row by row on the heap ("ekonomi -pendidikan" read and rechecked every ekonomi).
+ */
+function textQuery(q: Query): { part: string; ts: string } | null | undefined {
+  switch (q.type) {
+    case 'all':
+      return null;
+    case 'term': {
+      const part = partOf(q.field);
+      if (part === undefined) return undefined;
+      // An ISBN typed into the general box finds the book by its key too: not text only.
+      if (part === '' && /^[\d-]{10,17}[xX]?$/.test(q.value.trim()) && isbnKeys(q.value).length) return undefined;
+      const ts = tsquery(q.value, q.phrase, undefined);
+      return ts === null ? null : { part, ts };
+    }
+    case 'not': {
+      const inner = textQuery(q.child);
+      return inner ? { part: inner.part, ts: `!(${inner.ts})` } : inner;
+    }
+    case 'and':
+    case 'or': {
+      const kids = q.children.map(textQuery);
+      if (kids.some((k) => k === undefined)) return undefined;
+      const found = kids.filter((k): k is { part: string; ts: string } => Boolean(k));
+      if (found.length === 0) return null;
+      const part = (found[0] as { part: string }).part;
+      if (found.some((k) => k.part !== part)) return undefined;
+      return { part, ts: `(${found.map((k) => k.ts).join(q.type === 'and' ? ' & ' : ' | ')})` };
+    }
+  }
+}
+
 function condition(q: Query): Expression<SqlBool> | null {
   switch (q.type) {
     case 'all':
       return null;
     case 'and':
     case 'or': {
-      const parts = q.children.map(condition).filter((c): c is Expression<SqlBool> => c !== null);
-      if (parts.length === 0) return null;
-      return sql<SqlBool>`(${sql.join(parts, sql.raw(q.type === 'and' ? ' and ' : ' or '))})`;
+      // Text children that search one part of the document become one tsquery, as long as the group
+      // looks for something (an AND with a positive term; an OR of positive terms only): a tsquery of
+      // NOTs alone would make GIN read its whole index.
+      const groups = new Map<string, Query[]>();
+      const order: Array<Query | string> = [];
+      for (const child of q.children) {
+        const t = textQuery(child);
+        if (t === null) continue;
+        if (t === undefined || (q.type === 'or' && child.type === 'not')) {
+          order.push(child);
+          continue;
+        }
+        const group = groups.get(t.part);
+        if (group) group.push(child);
+        else {
+          groups.set(t.part, [child]);
+          order.push(t.part);
+        }
+      }
+      const conds = order.flatMap((x): Array<Expression<SqlBool> | null> => {
+        if (typeof x !== 'string') return [condition(x)];
+        const members = groups.get(x) as Query[];
+        if (members.length === 1 || members.every((m) => m.type === 'not')) return members.map(condition);
+        const t = textQuery({ type: q.type, children: members }) as { ts: string };
+        return [sql<SqlBool>`${docOf(x)} @@ to_tsquery('simple', ${t.ts})`];
+      });
+      const kept = conds.filter((c): c is Expression<SqlBool> => c !== null);
+      if (kept.length === 0) return null;
+      return sql<SqlBool>`(${sql.join(kept, sql.raw(q.type === 'and' ? ' and ' : ' or '))})`;
     }
     case 'not': {
       const inner = condition(q.child);
@@ -155,15 +228,9 @@ function condition(q: Query): Expression<SqlBool> | null {
           return sql<SqlBool>`c.year between ${Math.min(from, to)} and ${Math.max(from, to)}`;
         }
         default: {
-          const weight = q.field === 'any' ? undefined : WEIGHT[q.field];
           const ts = tsquery(q.value, q.phrase, undefined);
           if (!ts) return null;
-          // A field searches its part of the document, which has its own index (migration 0008): a weighted
-          // tsquery would make the index return every document with the word and recheck each one.
-          const doc = weight
-            ? sql`ts_filter(c.search_doc, ${sql.lit(`{${weight.toLowerCase()}}`)}::"char"[])`
-            : sql`c.search_doc`;
-          const text = sql<SqlBool>`${doc} @@ to_tsquery('simple', ${ts})`;
+          const text = sql<SqlBool>`${docOf(partOf(q.field) ?? '')} @@ to_tsquery('simple', ${ts})`;
           // An ISBN typed into the general box finds the book too.
           const isbn = q.field === 'any' && /^[\d-]{10,17}[xX]?$/.test(q.value.trim()) ? isbnKeys(q.value) : [];
           return isbn.length ? sql<SqlBool>`(${text} or c.isbns && ${sql.val(isbn)}::text[])` : text;
