@@ -733,7 +733,13 @@ function rawBlob(work: Work[]): { blob: Buffer; offsets: number[] } {
     offsets.push(at);
     at += w.rec.raw.length;
   }
-  return { blob: Buffer.concat(work.map((w) => w.rec.raw), at), offsets };
+  return {
+    blob: Buffer.concat(
+      work.map((w) => w.rec.raw),
+      at,
+    ),
+    offsets,
+  };
 }
 
 interface Member {
