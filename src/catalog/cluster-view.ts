@@ -61,7 +61,7 @@ export async function getCluster(db: Db, id: number) {
   const items = await db
     .selectFrom('items as i')
     .innerJoin('libraries as l', 'l.id', 'i.library_id')
-    .select(['i.id', 'l.code', 'i.barcode', 'i.call_number', 'i.location', 'i.status', 'i.loanable'])
+    .select(['i.id', 'l.code', 'i.barcode', 'i.call_number', 'i.location', 'i.status', 'i.held_by', 'i.loanable'])
     .where('i.cluster_id', '=', id)
     .orderBy('l.code')
     .orderBy('i.barcode')
@@ -83,6 +83,8 @@ export async function getCluster(db: Db, id: number) {
       callNumber: i.call_number,
       location: i.location,
       status: i.status,
+      /** The Simpul workflow whose status this is (ill, mobile, deposit, redistribution), or null. */
+      heldBy: i.held_by,
       loanable: i.loanable,
     })),
     members: members.map(

@@ -142,10 +142,6 @@ export function recordKeyOf(bib: Bib, raw: Buffer): string {
   return bib.sourceId?.trim() ? `id:${bib.sourceId.trim()}` : `sha256:${sha256(raw)}`;
 }
 
-// Statuses Simpul's own workflows set; a library's re-sent record does not overwrite them.
-export const MANAGED = new Set<string>(['on_deposit', 'in_transit']);
-const MANAGED_LIST = ['on_deposit', 'in_transit'] as const;
-
 export const DEFAULT_CHUNK_SIZE = 1000;
 
 /**
@@ -613,12 +609,12 @@ async function writeRecords(
       .deleteFrom('match_keys')
       .where(sql<boolean>`record_id in ${idList(ids)}`)
       .execute();
-    await trx
-      .updateTable('items')
-      .set({ status: 'withdrawn', cluster_id: null, updated_at: new Date() })
-      .where(sql<boolean>`source_record_id in ${idList(ids)}`)
-      .where('status', 'not in', MANAGED_LIST)
-      .execute();
+    // The library withdrew the copies; one a Simpul workflow holds keeps its status and title until released (item-status.ts).
+    await sql`
+      update items set file_status = 'withdrawn', updated_at = now(),
+        status = case when held_by is null then 'withdrawn' else status end,
+        cluster_id = case when held_by is null then null else cluster_id end
+      where source_record_id in ${idList(ids)}`.execute(trx);
     mark('deletions');
   }
   if (work.length === 0) return;
@@ -1066,16 +1062,18 @@ interface PlannedItem extends ItemInput {
 }
 
 interface ItemPlan {
-  updates: Map<number, PlannedItem & { status: ItemStatus | 'on_deposit' }>;
+  updates: Map<number, PlannedItem & { status: ItemStatus | 'on_deposit'; fileStatus: ItemStatus }>;
   inserts: PlannedItem[];
   stale: number[];
+  /** Copies the file dropped that a workflow still holds: kept, marked withdrawn by the library. */
+  dropped: number[];
   /** Copies each written record holds after this chunk (for new clusters' holdings). */
   finalItems: Map<number, Array<{ status: string; loanable: boolean }>>;
   /** Clusters that lose copies to another record. */
   touched: Set<number>;
 }
 
-/** Items follow their record: upsert by barcode, replace unbarcoded copies, keep workflow states. */
+/** Items follow their record: upsert by barcode, replace unbarcoded copies, keep the states workflows hold. */
 async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<ItemPlan> {
   const changedIds = work.filter((w) => !w.isNew).map((w) => w.id);
   const barcodes = work.flatMap((w) => w.rec.bib.items.map((i) => i.barcode).filter((b): b is string => Boolean(b)));
@@ -1088,19 +1086,20 @@ async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<Ite
             source_record_id: number | null;
             barcode: string | null;
             status: string;
+            held: boolean;
             cluster_id: number | null;
           }>`
-            select i.id, i.source_record_id, i.barcode, i.status, i.cluster_id
+            select i.id, i.source_record_id, i.barcode, i.status, i.held, i.cluster_id
             from ${idList(changedIds)} as r(id)
             cross join lateral (
-              select id, source_record_id, barcode, status, cluster_id from items
+              select id, source_record_id, barcode, status, held_by is not null as held, cluster_id from items
               where source_record_id = r.id and library_id = ${libraryId}::bigint offset 0
             ) i
             union
-            select i.id, i.source_record_id, i.barcode, i.status, i.cluster_id
+            select i.id, i.source_record_id, i.barcode, i.status, i.held, i.cluster_id
             from ${textList(barcodes)} as b(code)
             cross join lateral (
-              select id, source_record_id, barcode, status, cluster_id from items
+              select id, source_record_id, barcode, status, held_by is not null as held, cluster_id from items
               where library_id = ${libraryId}::bigint and barcode = b.code offset 0
             ) i`.execute(trx)
         ).rows.map((i) => ({
@@ -1111,7 +1110,14 @@ async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<Ite
         }))
       : [];
   const byBarcode = new Map(current.filter((i) => i.barcode).map((i) => [i.barcode as string, i]));
-  const plan: ItemPlan = { updates: new Map(), inserts: [], stale: [], finalItems: new Map(), touched: new Set() };
+  const plan: ItemPlan = {
+    updates: new Map(),
+    inserts: [],
+    stale: [],
+    dropped: [],
+    finalItems: new Map(),
+    touched: new Set(),
+  };
   // A barcode is unique within a library: when a file repeats one, its last mention wins.
   const pendingByBarcode = new Map<string, number>();
   for (const w of work) {
@@ -1119,8 +1125,12 @@ async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<Ite
       const hit = item.barcode ? byBarcode.get(item.barcode) : undefined;
       const planned: PlannedItem = { ...item, recordId: w.id, cluster: w.cluster };
       if (hit) {
-        const status = MANAGED.has(hit.status) ? (hit.status as ItemStatus) : item.status;
-        plan.updates.set(hit.id, { ...planned, status });
+        // The file's status is written as file_status; a held copy's status stays (decided again at write time).
+        plan.updates.set(hit.id, {
+          ...planned,
+          status: hit.held ? (hit.status as ItemStatus) : item.status,
+          fileStatus: item.status,
+        });
         if (hit.cluster_id !== null && hit.cluster_id !== w.cluster) plan.touched.add(hit.cluster_id);
       } else if (item.barcode && pendingByBarcode.has(item.barcode)) {
         plan.inserts[pendingByBarcode.get(item.barcode) as number] = planned;
@@ -1131,15 +1141,10 @@ async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<Ite
     }
   }
   const changedSet = new Set(changedIds);
-  plan.stale = current
-    .filter(
-      (i) =>
-        i.source_record_id !== null &&
-        changedSet.has(i.source_record_id) &&
-        !plan.updates.has(i.id) &&
-        !MANAGED.has(i.status),
-    )
-    .map((i) => i.id);
+  for (const i of current) {
+    if (i.source_record_id === null || !changedSet.has(i.source_record_id) || plan.updates.has(i.id)) continue;
+    (i.held ? plan.dropped : plan.stale).push(i.id);
+  }
   for (const i of [...plan.updates.values(), ...plan.inserts]) {
     const list = plan.finalItems.get(i.recordId) ?? [];
     list.push({ status: i.status, loanable: i.loanable });
@@ -1164,19 +1169,29 @@ async function writeItems(trx: Trx, libraryId: number, plan: ItemPlan, changed: 
       .deleteFrom('items')
       .where(sql<boolean>`id in ${idList(plan.stale)}`)
       .execute();
+  if (plan.dropped.length)
+    await sql`
+      update items set file_status = 'withdrawn', updated_at = now(),
+        status = case when held_by is null then 'withdrawn' else status end,
+        cluster_id = case when held_by is null then null else cluster_id end
+      where id in ${idList(plan.dropped)}`.execute(trx);
   if (plan.updates.size) {
-    const rows = [...plan.updates].map(([id, i]) => ({ id, ...row(i) }));
+    const rows = [...plan.updates].map(([id, i]) => ({ id, ...row(i), status: i.fileStatus }));
+    // The file's word is file_status; it is the status unless a workflow holds the copy (item-status.ts).
     await sql`
       update items t set source_record_id = x.record, cluster_id = x.cluster, call_number = x.call_number,
-        location = x.location, status = x.status, loanable = x.loanable, note = x.note, updated_at = now()
+        location = x.location, status = case when t.held_by is null then x.status else t.status end,
+        file_status = x.status, loanable = x.loanable, note = x.note, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, record bigint, cluster bigint,
         call_number text, location text, status text, loanable boolean, note text)
       where t.id = x.id`.execute(trx);
   }
   if (plan.inserts.length) {
     await sql`
-      insert into items (library_id, source_record_id, cluster_id, barcode, call_number, location, status, loanable, note)
-      select ${libraryId}::bigint, x.record, x.cluster, x.barcode, x.call_number, x.location, x.status, x.loanable, x.note
+      insert into items (library_id, source_record_id, cluster_id, barcode, call_number, location, status, file_status,
+        loanable, note)
+      select ${libraryId}::bigint, x.record, x.cluster, x.barcode, x.call_number, x.location, x.status, x.status,
+        x.loanable, x.note
       from jsonb_to_recordset(${JSON.stringify(plan.inserts.map(row))}::jsonb) as x(record bigint, cluster bigint,
         barcode text, call_number text, location text, status text, loanable boolean, note text)`.execute(trx);
   }

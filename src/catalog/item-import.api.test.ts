@@ -162,7 +162,7 @@ describe('item-only CSV files', () => {
     // Re-sending the same file changes nothing; a copy Simpul lent out keeps its workflow state.
     await s.ctx.database.db
       .updateTable('items')
-      .set({ status: 'in_transit' })
+      .set({ status: 'in_transit', held_by: 'redistribution' }) // as holdItems sets it
       .where('barcode', '=', 'SWL-0101')
       .execute();
     const again = await importFile('SAWAHLUNTO', file);

@@ -24,9 +24,6 @@ export interface ItemRow {
   author?: string;
 }
 
-// Statuses Simpul's own workflows set; a library's file does not overwrite them (as in ingest.ts).
-const MANAGED = new Set<string>(['on_deposit', 'in_transit']);
-
 /** The key a record is found by from an item row's title: the title proper, folded as for matching. */
 export function titleKeyOf(bib: Pick<Bib, 'title' | 'subtitle'>): string {
   return titleForms(bib.title ?? '', bib.subtitle).main;
@@ -224,6 +221,8 @@ export async function applyItemRows(
       'call_number',
       'location',
       'status',
+      'held_by',
+      'file_status',
       'loanable',
       'note',
     ])
@@ -251,7 +250,8 @@ export async function applyItemRows(
       if (rec.cluster_id !== null) touched.add(rec.cluster_id);
       continue;
     }
-    const status = MANAGED.has(hit.status) ? hit.status : i.status;
+    // The row's status is the library's word (file_status); a copy a workflow holds keeps its own (item-status.ts).
+    const status = hit.held_by === null ? i.status : hit.status;
     const same =
       hit.source_record_id === rec.id &&
       hit.cluster_id === rec.cluster_id &&
@@ -259,12 +259,13 @@ export async function applyItemRows(
       hit.location === fields.location &&
       hit.loanable === fields.loanable &&
       hit.note === fields.note &&
-      hit.status === status;
+      hit.status === status &&
+      hit.file_status === i.status;
     if (same) {
       result.unchanged++;
       continue;
     }
-    updates.push({ id: hit.id, ...fields, status });
+    updates.push({ id: hit.id, ...fields, status: i.status });
     result.updated++;
     if (hit.cluster_id !== null) touched.add(hit.cluster_id);
     if (rec.cluster_id !== null) touched.add(rec.cluster_id);
@@ -274,14 +275,17 @@ export async function applyItemRows(
   if (updates.length)
     await sql`
       update items t set source_record_id = x.record, cluster_id = x.cluster, call_number = x.call_number,
-        location = x.location, status = x.status, loanable = x.loanable, note = x.note, updated_at = now()
+        location = x.location, status = case when t.held_by is null then x.status else t.status end,
+        file_status = x.status, loanable = x.loanable, note = x.note, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as x(id bigint, record bigint, cluster bigint,
         call_number text, location text, status text, loanable boolean, note text)
       where t.id = x.id`.execute(trx);
   if (inserts.length)
     await sql`
-      insert into items (library_id, source_record_id, cluster_id, barcode, call_number, location, status, loanable, note)
-      select ${libraryId}::bigint, x.record, x.cluster, x.barcode, x.call_number, x.location, x.status, x.loanable, x.note
+      insert into items (library_id, source_record_id, cluster_id, barcode, call_number, location, status, file_status,
+        loanable, note)
+      select ${libraryId}::bigint, x.record, x.cluster, x.barcode, x.call_number, x.location, x.status, x.status,
+        x.loanable, x.note
       from jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb) as x(record bigint, cluster bigint, barcode text,
         call_number text, location text, status text, loanable boolean, note text)`.execute(trx);
   result.touched = [...touched];

@@ -1,12 +1,31 @@
 import { sql } from 'kysely';
-import type { DbOrTrx } from '../platform/db.ts';
-import type { ItemStatus } from './types.ts';
+import { type Actor, assertActFor } from '../platform/actor.ts';
+import { audit } from '../platform/audit.ts';
+import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
+import { Conflict, NotFound } from '../platform/errors.ts';
+import { rebuildClusters } from './clusters.ts';
+import type { ItemStatus, Workflow } from './types.ts';
 
 /**
- * Other modules' workflows (interlibrary loan) move a copy between shelf,
- * transit, loan and loss through here, so the union catalog's availability
- * (clusters.available_count / available_library_ids) follows at once.
+ * Who owns a copy's status. The library's own data (imported files, item-only
+ * CSVs, harvests) says what a copy is; it is kept in items.file_status. A
+ * Simpul workflow that has the copy out — an ILL loan, a mobile-library loan,
+ * a deposit collection, a redistribution in transit — holds it (items.held_by):
+ * its status wins over the files until the workflow releases the copy, which
+ * then takes the status the library's data last gave it (or the workflow's
+ * own when no file ever named the copy). A loss a workflow reports (an ILL
+ * copy never returned, a deposit copy missing or settled) stays held until the
+ * library's staff release it: the library's system may still say "available"
+ * for a book that is gone, and a re-sent file must not put it back on the shelf.
+ *
+ * Every workflow moves a copy through holdItems / releaseItems, so the union
+ * catalog's availability (clusters.available_count / available_library_ids)
+ * follows at once, and the imports (ingest.ts, item-rows.ts) ask only
+ * "held_by is null?" — one rule, no lists of statuses.
  */
+
+export type { Workflow };
+export type HeldStatus = ItemStatus | 'on_deposit';
 export interface ItemRef {
   id: number;
   libraryId: number;
@@ -63,15 +82,109 @@ export async function availableItemOf(db: DbOrTrx, libraryId: number, clusterId:
   return r ? getItem(db, r.id) : null;
 }
 
-/** Sets a copy's status and refreshes its title's availability in the same transaction. */
-export async function setItemStatus(db: DbOrTrx, itemId: number, status: ItemStatus): Promise<void> {
-  const row = await db
+interface Only {
+  /** Only copies now in one of these statuses change. */
+  from?: HeldStatus[];
+  /** Only copies of this library change. */
+  libraryId?: number;
+  /** A note the copy gets with its new status. */
+  note?: string;
+}
+
+/**
+ * A workflow takes the copies (or moves them on, e.g. in transit -> on loan): their status is the
+ * workflow's until it releases them. Copies another workflow holds are left alone. Returns how many changed.
+ */
+export async function holdItems(
+  db: DbOrTrx,
+  ids: number[],
+  by: Workflow,
+  status: HeldStatus,
+  only: Only = {},
+): Promise<number> {
+  if (!ids.length) return 0;
+  let q = db
     .updateTable('items')
-    .set({ status, updated_at: new Date() })
-    .where('id', '=', itemId)
-    .returning('cluster_id')
-    .executeTakeFirst();
-  if (row?.cluster_id) await refreshAvailability(db, row.cluster_id);
+    .set({ status, held_by: by, updated_at: new Date(), ...(only.note !== undefined ? { note: only.note } : {}) })
+    .where('id', 'in', ids)
+    .where((eb) => eb.or([eb('held_by', 'is', null), eb('held_by', '=', by)]));
+  if (only.from) q = q.where('status', 'in', only.from);
+  if (only.libraryId !== undefined) q = q.where('library_id', '=', only.libraryId);
+  const rows = await q.returning('cluster_id').execute();
+  for (const c of new Set(rows.map((r) => r.cluster_id))) if (c !== null) await refreshAvailability(db, c);
+  return rows.length;
+}
+
+/**
+ * The workflow is done with the copies: the library's data is the source of truth again. Each takes the
+ * status its library's files last gave it, or `fallback` when none did; a copy the files withdrew meanwhile
+ * (its record deleted, or the copy dropped from it) is withdrawn and leaves its title. Returns how many changed.
+ */
+export async function releaseItems(
+  trx: Trx,
+  ids: number[],
+  by: Workflow | 'staff',
+  fallback: ItemStatus,
+  only: Only = {},
+): Promise<number> {
+  if (!ids.length) return 0;
+  const rows = (
+    await sql<{ cluster_id: number | null; status: string }>`
+      with old as (
+        select id, cluster_id from items
+        where id in (${sql.join(ids)})
+          and ${by === 'staff' ? sql`held_by is not null` : sql`held_by = ${by}`}
+          ${only.from ? sql`and status in (${sql.join(only.from)})` : sql``}
+          ${only.libraryId !== undefined ? sql`and library_id = ${only.libraryId}` : sql``}
+        for update
+      )
+      update items i set
+        status = coalesce(i.file_status, ${fallback}),
+        cluster_id = case when i.file_status = 'withdrawn' then null else i.cluster_id end,
+        held_by = null, updated_at = now()
+      from old where i.id = old.id
+      returning old.cluster_id, i.status`.execute(trx)
+  ).rows;
+  const gone = new Set(
+    rows.filter((r) => r.status === 'withdrawn' && r.cluster_id !== null).map((r) => Number(r.cluster_id)),
+  );
+  if (gone.size) await rebuildClusters(trx, [...gone]);
+  for (const c of new Set(rows.map((r) => r.cluster_id))) if (c !== null) await refreshAvailability(trx, Number(c));
+  return rows.length;
+}
+
+/**
+ * Staff of the copy's library release a hold a workflow left (a loss it reported, or a copy it still marks
+ * out): from now on the library's own data decides its status. Audited.
+ */
+export async function releaseHold(db: Db, actor: Actor, itemId: number): Promise<ItemRef & { heldBy: null }> {
+  return db.transaction().execute(async (trx) => {
+    const it = await trx
+      .selectFrom('items as i')
+      .innerJoin('libraries as l', 'l.id', 'i.library_id')
+      .select(['i.id', 'i.library_id', 'l.network_id', 'i.status', 'i.held_by', 'i.file_status'])
+      .where('i.id', '=', itemId)
+      .executeTakeFirst();
+    if (!it) throw new NotFound({ id: 'Eksemplar', en: 'Item' });
+    assertActFor(actor, { id: it.library_id, network_id: it.network_id });
+    if (it.held_by === null) {
+      throw new Conflict('item_not_held', {
+        id: 'Eksemplar ini tidak sedang dipegang alur kerja Simpul',
+        en: 'No Simpul workflow holds this copy',
+      });
+    }
+    await releaseItems(trx, [itemId], 'staff', 'available');
+    const after = (await getItem(trx, itemId)) as ItemRef;
+    await audit(trx, actor, {
+      action: 'release_hold',
+      entity: 'item',
+      entityId: itemId,
+      libraryId: it.library_id,
+      before: { status: it.status, heldBy: it.held_by },
+      after: { status: after.status, heldBy: null, fileStatus: it.file_status },
+    });
+    return { ...after, heldBy: null };
+  });
 }
 
 async function refreshAvailability(db: DbOrTrx, clusterId: number): Promise<void> {

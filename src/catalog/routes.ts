@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { type App, requireActor } from '../platform/http.ts';
 import { getCluster } from './cluster-view.ts';
 import { mergeClusters, splitRecord } from './decisions.ts';
+import { releaseHold } from './item-status.ts';
 import { search } from './search.ts';
 
 const err = { $ref: 'ErrorReply#' } as const;
@@ -163,6 +164,27 @@ export async function catalogRoutes(app: App): Promise<void> {
       },
     },
     async (req) => splitRecord(db, requireActor(req), req.params.id, req.body.note),
+  );
+
+  app.post(
+    '/catalog/items/:id/release',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary:
+          "Release a copy a Simpul workflow still holds (e.g. a loss it reported): the library's own data decides its status again",
+        security: staffOnly,
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: {
+          200: Type.Object({ id: Type.Integer(), status: Type.String(), heldBy: Type.Null() }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const it = await releaseHold(db, requireActor(req), req.params.id);
+      return { id: it.id, status: it.status, heldBy: it.heldBy };
+    },
   );
 
   app.post(

@@ -73,7 +73,11 @@ describe('catalog store', () => {
   });
 
   it('updates a changed record and its items incrementally, keeping workflow states', async () => {
-    await s.ctx.database.db.updateTable('items').set({ status: 'on_deposit' }).where('barcode', '=', 'B0002').execute();
+    await s.ctx.database.db
+      .updateTable('items')
+      .set({ status: 'on_deposit', held_by: 'deposit' }) // as holdItems sets it
+      .where('barcode', '=', 'B0002')
+      .execute();
     const changed = bib({
       ...hatta,
       subjects: ['Biografi'],

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { Bib, ItemStatus } from './types.ts';
+import type { Bib, ItemStatus, Workflow } from './types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -131,6 +131,10 @@ export interface ItemsTable {
   call_number: string | null;
   location: string | null;
   status: Generated<ItemStatus | 'on_deposit'>;
+  /** The Simpul workflow whose status the copy has (src/catalog/item-status.ts); null: the library's data decides. */
+  held_by: Generated<Workflow | null>;
+  /** What the library's own data last said of the copy (withdrawn: its record was deleted or the copy dropped). */
+  file_status: Generated<ItemStatus | 'on_deposit' | null>;
   loanable: Generated<boolean>;
   note: string | null;
   updated_at: Timestamp;

@@ -142,7 +142,10 @@ export async function transferItems(trx: Trx, toLibraryId: number, lines: Transf
         source_record_id: record,
         barcode,
         location: null,
+        // The receiver's copy now: no workflow holds it, and no file of the receiver has named it yet.
         status: 'available',
+        held_by: null,
+        file_status: null,
         note: l.note ?? null,
         updated_at: new Date(),
       })

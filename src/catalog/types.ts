@@ -31,6 +31,9 @@ export interface MarcRecord {
   fields: MarcField[];
 }
 
+/** The Simpul workflows that may hold a copy's status against its library's files (item-status.ts). */
+export type Workflow = 'ill' | 'mobile' | 'deposit' | 'redistribution';
+
 export type ItemStatus = 'available' | 'on_loan' | 'in_transit' | 'lost' | 'reference_only' | 'missing' | 'withdrawn';
 
 /** One physical copy as a library reports it (MARC 852/952, CSV item export). */

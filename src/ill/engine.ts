@@ -7,7 +7,7 @@
  * Callers hold the transaction.
  */
 import type { Selectable, Updateable } from 'kysely';
-import { setItemStatus } from '../catalog/item-status.ts';
+import { holdItems, releaseItems } from '../catalog/item-status.ts';
 import type { Trx } from '../platform/db.ts';
 import { enqueue } from '../platform/jobs.ts';
 import { agencyIdFor, libraryById, messageTimestamp } from './agency.ts';
@@ -491,8 +491,10 @@ export async function applySupplier(
   }
   await trx.updateTable('ill_supplier_requests').set(patch).where('id', '=', s.id).execute();
   if (s.item_id !== null) {
+    // ILL holds the copy from shipping until it is checked in; a copy never returned stays held (lost) until staff release it.
     const status = itemStatusAfter(from, next, event.type);
-    if (status) await setItemStatus(trx, s.item_id, status);
+    if (status === 'available') await releaseItems(trx, [s.item_id], 'ill', 'available');
+    else if (status) await holdItems(trx, [s.item_id], 'ill', status);
   }
   const side = { request_id: null, supplier_request_id: s.id, side: 'lender' as const };
   await timeline(trx, side, how, from, next === from ? null : next);

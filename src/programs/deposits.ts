@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { holdItems, releaseItems } from '../catalog/item-status.ts';
 import { type Actor, canActFor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
@@ -520,13 +521,8 @@ async function issueInTrx(trx: Trx, actor: Actor, p: ProgramRow, input: IssueInp
     .values(itemIds.map((item_id) => ({ set_id: set.id, item_id })))
     .execute();
   // Only items still available move; a count short of the set means someone lent one meanwhile.
-  const moved = await trx
-    .updateTable('items')
-    .set({ status: 'on_deposit', updated_at: new Date() })
-    .where('id', 'in', itemIds)
-    .where('status', '=', 'available')
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) !== itemIds.length) {
+  const moved = await holdItems(trx, itemIds, 'deposit', 'on_deposit', { from: ['available'] });
+  if (moved !== itemIds.length) {
     throw new Conflict('deposit_item_unavailable', pmsg('deposit_item_unavailable', { barcode: '…' }));
   }
   await audit(trx, actor, {
@@ -585,12 +581,7 @@ async function returnInTrx(trx: Trx, actor: Actor, p: ProgramRow, setId: number,
       .where('set_id', '=', setId)
       .where('item_id', 'in', back)
       .execute();
-    await trx
-      .updateTable('items')
-      .set({ status: 'available', updated_at: new Date() })
-      .where('id', 'in', back)
-      .where('status', '=', 'on_deposit')
-      .execute();
+    await releaseItems(trx, back, 'deposit', 'available', { from: ['on_deposit'] });
   }
   if (missing.length) {
     await trx
@@ -599,11 +590,8 @@ async function returnInTrx(trx: Trx, actor: Actor, p: ProgramRow, setId: number,
       .where('set_id', '=', setId)
       .where('item_id', 'in', missing)
       .execute();
-    await trx
-      .updateTable('items')
-      .set({ status: 'missing', updated_at: new Date() })
-      .where('id', 'in', missing)
-      .execute();
+    // A copy the school could not return stays the deposit's (missing) until it is settled and staff release it.
+    await holdItems(trx, missing, 'deposit', 'missing');
   }
   await trx
     .updateTable('deposit_sets')
@@ -837,11 +825,9 @@ export async function resolveMissingItem(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('items')
-        .set({ status: 'withdrawn', note: `Hilang di ${p.recipient_name}; diganti ${barcode}`, updated_at: new Date() })
-        .where('id', '=', itemId)
-        .execute();
+      await holdItems(trx, [itemId], 'deposit', 'withdrawn', {
+        note: `Hilang di ${p.recipient_name}; diganti ${barcode}`,
+      });
       await trx
         .updateTable('deposit_set_items')
         .set({ outcome: 'replaced', replacement_item_id: rep.id, resolved_on: on })
@@ -851,11 +837,7 @@ export async function resolveMissingItem(
     } else {
       const amount = input.amountRupiah ?? terms.lostItemRule?.amountRupiah ?? null;
       if (amount === null) throw invalidField('amountRupiah', msg('field_required'));
-      await trx
-        .updateTable('items')
-        .set({ status: 'lost', note: `Hilang di ${p.recipient_name}; dibayar Rp${amount}`, updated_at: new Date() })
-        .where('id', '=', itemId)
-        .execute();
+      await holdItems(trx, [itemId], 'deposit', 'lost', { note: `Hilang di ${p.recipient_name}; dibayar Rp${amount}` });
       await trx
         .updateTable('deposit_set_items')
         .set({ outcome: 'paid', paid_rupiah: amount, resolved_on: on })

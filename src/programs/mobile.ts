@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { holdItems, releaseItems } from '../catalog/item-status.ts';
 import { type Actor, canActFor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
@@ -974,12 +975,7 @@ export async function recordVisit(
           .where('id', '=', loan.id)
           .execute();
         if (loan.item_id !== null)
-          await trx
-            .updateTable('items')
-            .set({ status: 'available', updated_at: new Date() })
-            .where('id', '=', loan.item_id)
-            .where('status', '=', 'on_loan')
-            .execute();
+          await releaseItems(trx, [loan.item_id], 'mobile', 'available', { from: ['on_loan'] });
       }
     }
     const loans = input.loans ?? [];
@@ -1045,11 +1041,7 @@ export async function recordVisit(
             due_on: next.date,
           })
           .execute();
-        await trx
-          .updateTable('items')
-          .set({ status: 'on_loan', updated_at: new Date() })
-          .where('id', '=', it.id)
-          .execute();
+        await holdItems(trx, [it.id], 'mobile', 'on_loan');
       }
     }
     if (errors.length) throw new Invalid(errors);

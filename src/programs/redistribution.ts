@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { holdItems } from '../catalog/item-status.ts';
 import { addCopies, transferItems } from '../catalog/transfer.ts';
 import { type Actor, canActFor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
@@ -999,13 +1000,8 @@ export async function shipClaim(
     if (!isIsoDate(on)) throw invalidField('on', msg('field_invalid'));
     if (c.item_id !== null) {
       // The copy leaves the shelf: still the giver's, but in transit (imports leave that status alone).
-      const moved = await trx
-        .updateTable('items')
-        .set({ status: 'in_transit', updated_at: new Date() })
-        .where('id', '=', c.item_id)
-        .where('library_id', '=', c.owner_id)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) {
+      const moved = await holdItems(trx, [c.item_id], 'redistribution', 'in_transit', { libraryId: c.owner_id });
+      if (moved !== 1) {
         throw new Conflict('item_moved', xmsg('item_moved', { barcode: `#${c.item_id}` }));
       }
     }

@@ -46,6 +46,8 @@ interface Cluster {
     callNumber: string | null;
     location: string | null;
     status: string;
+    /** The Simpul workflow whose status this is (the library's own file does not change it meanwhile). */
+    heldBy: string | null;
     loanable: boolean;
   }>;
   members: Array<{
@@ -167,7 +169,10 @@ export function CatalogRecordPage() {
                       <code>{i.barcode ?? '—'}</code>
                     </td>
                     <td className="hide-narrow">{i.callNumber ?? '—'}</td>
-                    <td>{t(`itemStatus.${i.status}`)}</td>
+                    <td>
+                      {t(`itemStatus.${i.status}`)}
+                      {i.heldBy ? <small className="muted"> · {t(`heldBy.${i.heldBy}`)}</small> : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -121,6 +121,10 @@ export const catalogText = {
     'itemStatus.missing': 'tidak ditemukan',
     'itemStatus.withdrawn': 'ditarik',
     'itemStatus.on_deposit': 'dititipkan ke mitra',
+    'heldBy.ill': 'melalui pinjam antarperpustakaan',
+    'heldBy.mobile': 'melalui perpustakaan keliling',
+    'heldBy.deposit': 'melalui koleksi titipan',
+    'heldBy.redistribution': 'melalui redistribusi',
     mapTitle: 'Pemetaan kolom lembar kerja',
     mapIntro:
       'Tentukan kolom mana berisi judul, pengarang, eksemplar, lokasi, dan seterusnya. Pemetaan disimpan untuk impor berikutnya dari lembar kerja yang sama.',
@@ -298,6 +302,10 @@ export const catalogText = {
     'itemStatus.missing': 'missing',
     'itemStatus.withdrawn': 'withdrawn',
     'itemStatus.on_deposit': 'on deposit with a partner',
+    'heldBy.ill': 'through interlibrary loan',
+    'heldBy.mobile': 'through the mobile library',
+    'heldBy.deposit': 'through a deposit collection',
+    'heldBy.redistribution': 'through redistribution',
     mapTitle: 'Spreadsheet column mapping',
     mapIntro:
       'Say which column holds the title, authors, copies, locations and so on. The mapping is saved for the next import of the same spreadsheet.',
