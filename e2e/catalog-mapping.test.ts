@@ -34,7 +34,9 @@ describe('importing a spreadsheet through a column mapping', () => {
     expect(await field('Letak').inputValue()).toBe('');
     const preview = page.getByTestId('mapping-preview');
     await expect.poll(() => preview.textContent()).toContain('Siti Nurbaya');
-    expect(await preview.textContent()).toContain('Ditolak: no title');
+    // The reader's reason in the page's language, its English text beside it.
+    expect(await preview.textContent()).toContain('Ditolak: Tidak ada judul');
+    expect(await preview.locator('[data-reason=no_title]').getAttribute('title')).toBe('no title');
     // Unsaved: the import waits for a saved mapping.
     expect(await page.getByRole('button', { name: 'Unggah dan impor' }).isDisabled()).toBe(true);
 

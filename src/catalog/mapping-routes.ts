@@ -105,7 +105,9 @@ const PreviewSchema = Type.Object({
       ok: Type.Boolean(),
       raw: Nullable(Type.String()),
       bib: Nullable(Type.Object({}, { additionalProperties: true })),
-      reason: Nullable(Type.String()),
+      reason: Nullable(Type.String({ description: "the reader's reason (English)" })),
+      reasonCode: Nullable(Type.String({ description: 'what kind of reason (rejection-reasons.ts)' })),
+      reasonText: Nullable(Type.Object({ id: Type.String(), en: Type.String() })),
     }),
   ),
 });

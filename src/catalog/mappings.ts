@@ -3,6 +3,7 @@ import { type Actor, assertActFor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
 import type { Db, DbOrTrx } from '../platform/db.ts';
 import { AppError, Conflict, Invalid, NotFound } from '../platform/errors.ts';
+import type { Bilingual } from '../platform/messages.ts';
 import {
   type DelimiterName,
   guessMapping,
@@ -14,6 +15,7 @@ import {
 } from './formats/column-mapping.ts';
 import { type CsvBibResult, type CsvDelimiter, type CsvEncoding, readBibsCsv, readCsvHead } from './formats/csv.ts';
 import { readBibsSheet, readSheetHead, SheetNotFoundError, spreadsheetKind } from './formats/xlsx.ts';
+import { classifyReason, reasonText } from './rejection-reasons.ts';
 import type { Bib, BibFormat } from './types.ts';
 
 /**
@@ -259,7 +261,10 @@ export interface PreviewRow {
   ok: boolean;
   raw: string | null;
   bib: Bib | null;
+  /** Why the row would be set aside: the reader's English text, its code, and both languages (as import reports give them). */
   reason: string | null;
+  reasonCode: string | null;
+  reasonText: Bilingual | null;
 }
 
 export interface Preview {
@@ -309,6 +314,11 @@ function guessSeparator(cells: string[][], fields: Array<string | null>, delimit
     if (values.some((v) => v.includes(sep))) return sep;
   }
   return null;
+}
+
+function rejectedRow(line: number, raw: string | null, reason: string): PreviewRow {
+  const { code, params } = classifyReason(reason);
+  return { line, ok: false, raw, bib: null, reason, reasonCode: code, reasonText: reasonText(code, params, reason) };
 }
 
 /**
@@ -414,8 +424,8 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
       for await (const r of read) {
         rows.push(
           r.ok
-            ? { line: r.line, ok: true, raw: r.raw, bib: r.bib, reason: null }
-            : { line: r.line, ok: false, raw: r.raw ?? null, bib: null, reason: r.reason },
+            ? { line: r.line, ok: true, raw: r.raw, bib: r.bib, reason: null, reasonCode: null, reasonText: null }
+            : rejectedRow(r.line, r.raw ?? null, r.reason),
         );
         if (rows.length >= input.limit) break;
       }

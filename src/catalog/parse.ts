@@ -15,7 +15,7 @@ import {
 import { dcToBib } from './formats/dc.ts';
 import { detectFormat, SNIFF_BYTES } from './formats/detect.ts';
 import { MODS_NS, modsToBib } from './formats/mods.ts';
-import { sheetRows } from './formats/xlsx.ts';
+import { sheetRows, spreadsheetKind } from './formats/xlsx.ts';
 import type { Parsed } from './ingest.ts';
 import { readIso2709 } from './marc/iso2709.ts';
 import { marcToBib } from './marc/marc-to-bib.ts';
@@ -135,7 +135,9 @@ export async function* parseFile(
   options: { mapping?: SpreadsheetMapping; sheet?: string } = {},
 ): AsyncGenerator<Parsed> {
   const { head, stream } = await peek(source);
-  const fmt = format ?? formatOf(head, { mapping: Boolean(options.mapping) });
+  let fmt = format ?? formatOf(head, { mapping: Boolean(options.mapping) });
+  // 'csv' names "a spreadsheet through a mapping" (the upload page's choice); an Excel workbook is one too.
+  if (fmt === 'csv' && spreadsheetKind(head)?.kind === 'xlsx') fmt = 'xlsx';
   await onFormat(fmt);
   switch (fmt) {
     case 'iso2709':

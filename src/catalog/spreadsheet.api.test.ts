@@ -114,7 +114,11 @@ describe('Excel workbooks (.xlsx)', () => {
       [8, true],
     ]);
     expect(r.body.rows[0].bib).toMatchObject({ title: 'Laskar Pelangi', isbns: ['9789793062792'], year: 2005 });
-    expect(r.body.rows[2].reason).toBe('no title');
+    expect(r.body.rows[2]).toMatchObject({
+      reason: 'no title',
+      reasonCode: 'no_title',
+      reasonText: { id: 'Tidak ada judul', en: 'No title' },
+    });
   });
 
   it('refuses a cut workbook, an OpenDocument file and a missing sheet with a reason in both languages', async () => {

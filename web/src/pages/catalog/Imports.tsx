@@ -27,7 +27,7 @@ interface Rejected {
   excerpt: string | null;
 }
 
-const FORMATS = ['', 'iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'slims_items_csv', 'csv'];
+const FORMATS = ['', 'iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'slims_items_csv', 'xlsx', 'csv'];
 
 /** Uploading streams the file as the request body; XHR gives upload progress, fetch does not. */
 function upload(url: string, file: File, csrf: string | null, onProgress: (f: number) => void): Promise<Batch> {
@@ -109,10 +109,12 @@ export function ImportsPage() {
     setRejected(null);
     setProgress(0);
     try {
+      // Through a mapping the server tells a CSV file from an Excel workbook by its first bytes.
+      const viaMapping = format === 'csv' && mappingId !== null;
       const qs = new URLSearchParams({
         filename: file.name,
-        ...(format ? { format } : {}),
-        ...(format === 'csv' && mappingId !== null ? { mapping: String(mappingId) } : {}),
+        ...(format && !viaMapping ? { format } : {}),
+        ...(viaMapping ? { mapping: String(mappingId) } : {}),
       });
       const csrf = (await api<{ csrfToken: string | null }>('GET', '/api/v1/auth/me')).csrfToken;
       const b = await upload(`/api/v1/libraries/${library}/imports?${qs}`, file, csrf, setProgress);

@@ -30,22 +30,45 @@ interface PreviewBib {
   items: Array<{ barcode?: string; location?: string; status: string }>;
 }
 interface Preview {
+  format: 'csv' | 'xlsx';
+  sheet: string | null;
   encoding: string;
   delimiter: string;
   header: string[] | null;
   guess: Array<{ column: string; field: string | null }>;
   mapping: Spec;
   problems: Array<{ field: string; code: string; message: { id: string; en: string } }>;
-  rows: Array<{ line: number; ok: boolean; raw: string | null; bib: PreviewBib | null; reason: string | null }>;
+  rows: Array<{
+    line: number;
+    ok: boolean;
+    raw: string | null;
+    bib: PreviewBib | null;
+    reason: string | null;
+    reasonCode: string | null;
+    reasonText: { id: string; en: string } | null;
+  }>;
 }
 
 const SAMPLE_BYTES = 64 * 1024;
+/** The server reads a workbook whole, up to this size. */
+const MAX_WORKBOOK_BYTES = 8 * 1024 * 1024;
 
+/** The zip signature an Excel workbook (.xlsx) starts with. */
+async function isWorkbook(file: File): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+}
+
+class WorkbookTooBig extends Error {}
+
+/** The head of a CSV file, or a whole workbook (its directory and shared strings come last). */
 async function sampleOf(file: File): Promise<{ sample: string; partial: boolean }> {
-  const bytes = new Uint8Array(await file.slice(0, SAMPLE_BYTES).arrayBuffer());
+  const whole = await isWorkbook(file);
+  if (whole && file.size > MAX_WORKBOOK_BYTES) throw new WorkbookTooBig();
+  const bytes = new Uint8Array(await file.slice(0, whole ? file.size : SAMPLE_BYTES).arrayBuffer());
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { sample: btoa(bin), partial: file.size > SAMPLE_BYTES };
+  return { sample: btoa(bin), partial: !whole && file.size > SAMPLE_BYTES };
 }
 
 /** Every column of the file in the table, mapped or not; only mapped ones are sent. */
@@ -99,7 +122,15 @@ export function MappingPanel({
     async (how: { ref?: number; mapping?: Spec; hasHeader?: boolean }) => {
       if (!file) return;
       setError(null);
-      const body: Record<string, unknown> = { ...(await sampleOf(file)), rows: 10 };
+      let sample: { sample: string; partial: boolean };
+      try {
+        sample = await sampleOf(file);
+      } catch (e) {
+        setPreview(null);
+        setError(e instanceof WorkbookTooBig ? new Error(t('mapWorkbookTooBig')) : e);
+        return;
+      }
+      const body: Record<string, unknown> = { ...sample, rows: 10 };
       if (how.ref !== undefined) body.mappingRef = String(how.ref);
       else if (how.mapping) body.mapping = how.mapping;
       else if (how.hasHeader !== undefined) body.hasHeader = how.hasHeader;
@@ -114,7 +145,7 @@ export function MappingPanel({
         setError(e);
       }
     },
-    [file, library],
+    [file, library, t],
   );
 
   // A new file, or another saved mapping: read it again.
@@ -191,6 +222,11 @@ export function MappingPanel({
         </select>
       </Field>
       {!file ? <p className="muted">{t('mapNeedFile')}</p> : null}
+      {file && preview?.format === 'xlsx' && preview.sheet ? (
+        <p className="muted small" data-testid="mapping-sheet">
+          {t('mapSheet')}: {preview.sheet}
+        </p>
+      ) : null}
       {spec && file ? (
         <>
           <div className="filters">
@@ -350,8 +386,8 @@ export function MappingPanel({
                     ) : (
                       <tr key={r.line} className="rejected">
                         <td>{r.line}</td>
-                        <td colSpan={4} className="error">
-                          {t('mapRejected')}: {r.reason}
+                        <td colSpan={4} className="error" data-reason={r.reasonCode ?? ''} title={r.reason ?? ''}>
+                          {t('mapRejected')}: {r.reasonText ? pick(r.reasonText) : r.reason}
                         </td>
                       </tr>
                     ),
