@@ -183,4 +183,34 @@ describe('search quality', () => {
     ]);
     expect(titles(await get('q=puisi'))).toEqual(['Puisi Rendra', 'Kumpulan Cerita']);
   });
+
+  it('takes a sorted query as broad from its sample alone when the sample is sure, else counts its matches', async () => {
+    await load(
+      'UINMY',
+      Array.from({ length: 60 }, (_, i) =>
+        bib({ sourceId: `ar${i}`, title: `Arsip Daerah ${100 + i}`, year: 1950 + i }),
+      ),
+    );
+    const db = s.ctx.database.db;
+    // The test table is small, so its sample is all of it: 60 sampled matches, more than five times 5.
+    const sure = await search(db, { q: 'arsip', sort: 'year_desc', exactUpTo: 5, pageSize: 3 });
+    expect(sure.totalApproximate).toBe(true);
+    expect(sure.facetsApproximate).toBe(true);
+    expect(sure.total).toBe(60);
+    expect(sure.hits.map((h) => h.year)).toEqual([2009, 2008, 2007]);
+    expect(sure.facets?.year?.[0]).toEqual({ value: '2009', label: '2009', count: 1 });
+    // Not sure (60 is not more than five times 20): the matches are counted, and there are more than 20.
+    const counted = await search(db, { q: 'arsip', sort: 'title', exactUpTo: 20, pageSize: 2 });
+    expect(counted.totalApproximate).toBe(true);
+    expect(counted.total).toBe(60);
+    expect(counted.hits.map((h) => h.title)).toEqual(['Arsip Daerah 100', 'Arsip Daerah 101']);
+    // Within the threshold: exact.
+    const exact = await search(db, { q: 'arsip -daerah', sort: 'year_asc' });
+    expect(exact.total).toBe(0);
+    const all = await search(db, { q: 'arsip', sort: 'year_asc', exactUpTo: 60, pageSize: 1 });
+    expect(all.total).toBe(60);
+    expect(all.totalApproximate).toBeUndefined();
+    expect(all.facetsApproximate).toBe(false);
+    expect(all.hits.map((h) => h.year)).toEqual([1950]);
+  });
 });
