@@ -59,7 +59,7 @@ export function spreadsheetKind(head: Uint8Array): SpreadsheetKind | undefined {
   const text = Buffer.from(head).toString('latin1');
   if (text.includes('application/vnd.oasis.opendocument.spreadsheet'))
     return { kind: 'ods', reason: 'zip whose mimetype is application/vnd.oasis.opendocument.spreadsheet (.ods)' };
-  const entry = /xl\/(workbook\.xml|worksheets\/sheet\d+\.xml|sharedStrings\.xml|styles\.xml)/.exec(text);
+  const entry = /xl\/[\w/.-]+\.xml/.exec(text);
   if (entry) return { kind: 'xlsx', reason: `zip holding ${entry[0]}: an Excel workbook (.xlsx)` };
   if (text.includes('[Content_Types].xml') && !text.includes('word/') && !text.includes('ppt/'))
     return { kind: 'xlsx', reason: 'zip starting with [Content_Types].xml (Office Open XML), no document or slides' };
