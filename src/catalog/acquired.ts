@@ -41,7 +41,8 @@ export async function addAcquiredCopy(
     .selectFrom('source_records')
     .select(['id', 'cluster_id'])
     .where('library_id', '=', target.libraryId)
-    .where('record_key', '=', target.recordKey)
+    // `id:<key>` when the first copy went through the ingest (its sourceId is the key)
+    .where('record_key', 'in', [target.recordKey, `id:${target.recordKey}`])
     .where('deleted', '=', false)
     .executeTakeFirst();
   const cluster =
@@ -52,7 +53,19 @@ export async function addAcquiredCopy(
           .select(['id', 'display'])
           .where('id', '=', target.clusterId)
           .executeTakeFirst();
-  let record = existing;
+  // The library's own record of the title, once it has one (its stand-in gave way to it: stand-ins.ts).
+  let record =
+    existing ??
+    (cluster
+      ? await trx
+          .selectFrom('source_records')
+          .select(['id', 'cluster_id'])
+          .where('library_id', '=', target.libraryId)
+          .where('cluster_id', '=', cluster.id)
+          .where('deleted', '=', false)
+          .orderBy('id')
+          .executeTakeFirst()
+      : undefined);
   if (!record && cluster) {
     const bib: Bib = { ...cluster.display, sourceId: target.recordKey, items: [] };
     const raw = JSON.stringify(bib);
@@ -68,6 +81,12 @@ export async function addAcquiredCopy(
         bib: raw,
         cluster_id: cluster.id,
       })
+      // A stand-in that gave way earlier comes back if the library's own record has left the title since.
+      .onConflict((oc) =>
+        oc
+          .columns(['library_id', 'record_key'])
+          .doUpdateSet({ deleted: false, cluster_id: cluster.id, bib: raw, updated_at: new Date() }),
+      )
       .returning(['id', 'cluster_id'])
       .executeTakeFirstOrThrow();
     const keys = [...new Set(matcher.keys(bib))];
@@ -135,11 +154,13 @@ export async function addAcquiredCopy(
     .set({ n_read: counts.read, n_added: counts.added, n_matched: counts.matched })
     .where('id', '=', batch.id)
     .execute();
+  // The copy is Simpul's, not one the library's files named (so they do not drop it).
   const item = await trx
-    .selectFrom('items')
-    .select(['id', 'cluster_id'])
+    .updateTable('items')
+    .set({ file_status: null })
     .where('library_id', '=', target.libraryId)
     .where('barcode', '=', copy.barcode)
+    .returning(['id', 'cluster_id'])
     .executeTakeFirstOrThrow();
   return { itemId: item.id, clusterId: item.cluster_id };
 }

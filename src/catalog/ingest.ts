@@ -8,6 +8,7 @@ import { applyItemRows, type ItemRow, titleKeyOf } from './item-rows.ts';
 import { classifyReason } from './rejection-reasons.ts';
 import { type ClusterContent, storeClusterIndex, type WordSink } from './search-index.ts';
 import { idList, textList } from './sql-lists.ts';
+import { isStandInKey, retireStandIns, STAND_IN_SQL } from './stand-ins.ts';
 import type { Bib, ItemInput, ItemStatus } from './types.ts';
 
 /**
@@ -716,6 +717,11 @@ async function writeRecords(
   mark('insert match keys');
   await writeItems(trx, libraryId, plan, changed);
   mark('write items');
+  const own = work.flatMap((w) =>
+    w.cluster !== null && !isStandInKey(w.rec.key) ? [{ id: w.id, cluster: w.cluster }] : [],
+  );
+  for (const c of await retireStandIns(trx, libraryId, own)) touched.add(c);
+  mark('stand-ins');
 }
 
 /**
@@ -863,7 +869,8 @@ async function assignClusters(
             select string_agg(d.cluster_id::text, ',') as ids from (
               select distinct c.cluster_id from (
                 select r.cluster_id from match_keys k join source_records r on r.id = k.record_id
-                where k.key = x.key and r.library_id <> ${libraryId}::bigint and not r.deleted
+                where k.key = x.key and not r.deleted
+                  and (r.library_id <> ${libraryId}::bigint or ${STAND_IN_SQL('r.record_key')})
                   and r.cluster_id is not null
                 limit ${MAX_ROWS_PER_KEY}::int
               ) c
@@ -925,7 +932,8 @@ async function assignClusters(
   count('cluster members read', members.length);
   const compared = new Map<number, Member[]>();
   for (const m of members) {
-    if (m.cluster_id === null || m.library_id === libraryId) continue;
+    // Another library's records, and this library's stand-ins (its own record of the title replaces them).
+    if (m.cluster_id === null || (m.library_id === libraryId && !isStandInKey(m.record_key))) continue;
     const list = compared.get(m.cluster_id) ?? [];
     if (list.length < MAX_MEMBERS_COMPARED) list.push(m);
     compared.set(m.cluster_id, list);
@@ -933,7 +941,10 @@ async function assignClusters(
   const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
   // Which libraries each cluster already holds, to keep one record per library per cluster.
   const libsIn = new Map<number, Map<number, number>>();
+  // This library's stand-ins (stand-ins.ts): its own record of the title may join their cluster, and they give way.
+  const standIns = new Set<number>();
   for (const m of members) {
+    if (m.library_id === libraryId && isStandInKey(m.record_key)) standIns.add(m.id);
     if (m.cluster_id === null) continue;
     const list = bibsIn.get(m.cluster_id) ?? [];
     list.push({ id: m.id, bib: m.bib });
@@ -955,9 +966,10 @@ async function assignClusters(
       for (const cand of compared.get(cluster) ?? []) {
         if (seen.has(cand.id) || cand.cluster_id === null) continue;
         seen.add(cand.id);
+        if (cand.library_id === libraryId && isStandInKey(w.rec.key)) continue;
         if (split?.has(`${cand.library_id}|${cand.record_key}`)) continue;
         const holder = libsIn.get(cand.cluster_id)?.get(libraryId);
-        if (holder !== undefined && holder !== self) continue;
+        if (holder !== undefined && holder !== self && !(standIns.has(holder) && !isStandInKey(w.rec.key))) continue;
         if (matcher.mayMatch && !matcher.mayMatch(w.rec.bib, cand.bib)) {
           count('compares ruled out early', 1);
           continue;
@@ -1087,19 +1099,22 @@ async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<Ite
             barcode: string | null;
             status: string;
             held: boolean;
+            filed: boolean;
             cluster_id: number | null;
           }>`
-            select i.id, i.source_record_id, i.barcode, i.status, i.held, i.cluster_id
+            select i.id, i.source_record_id, i.barcode, i.status, i.held, i.filed, i.cluster_id
             from ${idList(changedIds)} as r(id)
             cross join lateral (
-              select id, source_record_id, barcode, status, held_by is not null as held, cluster_id from items
+              select id, source_record_id, barcode, status, held_by is not null as held,
+                file_status is not null as filed, cluster_id from items
               where source_record_id = r.id and library_id = ${libraryId}::bigint offset 0
             ) i
             union
-            select i.id, i.source_record_id, i.barcode, i.status, i.held, i.cluster_id
+            select i.id, i.source_record_id, i.barcode, i.status, i.held, i.filed, i.cluster_id
             from ${textList(barcodes)} as b(code)
             cross join lateral (
-              select id, source_record_id, barcode, status, held_by is not null as held, cluster_id from items
+              select id, source_record_id, barcode, status, held_by is not null as held,
+                file_status is not null as filed, cluster_id from items
               where library_id = ${libraryId}::bigint and barcode = b.code offset 0
             ) i`.execute(trx)
         ).rows.map((i) => ({
@@ -1143,6 +1158,8 @@ async function planItems(trx: Trx, libraryId: number, work: Work[]): Promise<Ite
   const changedSet = new Set(changedIds);
   for (const i of current) {
     if (i.source_record_id === null || !changedSet.has(i.source_record_id) || plan.updates.has(i.id)) continue;
+    // A copy no file of the library ever named (Simpul's: received by redistribution or acquisition) is not the file's to drop.
+    if (!i.filed) continue;
     (i.held ? plan.dropped : plan.stale).push(i.id);
   }
   for (const i of [...plan.updates.values(), ...plan.inserts]) {
