@@ -1,4 +1,7 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +178,40 @@ describe('reading .xlsx workbooks', () => {
   it('says a broken workbook is one, instead of failing somewhere inside the zip reader', async () => {
     const file = await workbook({ Buku: (ws) => ws.addRows([['Judul'], ['A']]) });
     await expect(all(readBibsSheet(file.subarray(0, 200), BUKU))).rejects.toThrow(/not a readable Excel workbook/);
+  });
+
+  it('leaves no temporary file behind, read whole or stopped after the first rows', async () => {
+    // exceljs's streaming writer stores each sheet before the shared strings, as Excel does: the reader parks it.
+    const sink = new PassThrough();
+    const parts: Buffer[] = [];
+    sink.on('data', (b: Buffer) => parts.push(b));
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useSharedStrings: true });
+    for (const name of ['Buku', 'Skripsi']) {
+      const ws = writer.addWorksheet(name);
+      ws.addRow(['Judul', 'Tahun']).commit();
+      for (let i = 0; i < 500; i++) ws.addRow([`Judul ${name} ${i}`, 2000 + (i % 20)]).commit();
+      ws.commit();
+    }
+    await writer.commit();
+    const file = Buffer.concat(parts);
+    expect(file.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(file.indexOf('xl/sharedStrings.xml'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'simpul-xlsx-'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      const mapping: SpreadsheetMapping = { columns: { Judul: 'title', Tahun: 'year' } };
+      // exceljs removes its files asynchronously, right after the reader lets go of them.
+      const empty = () => expect.poll(() => readdirSync(dir), { timeout: 2000 }).toEqual([]);
+      expect(await all(readBibsSheet(file, mapping))).toHaveLength(500);
+      await empty();
+      expect(await readSheetHead(file, { rows: 3, sheet: 'Skripsi' })).toHaveLength(3);
+      await empty();
+      for await (const r of readBibsSheet(file, mapping)) if (r.line > 10) break;
+      await empty();
+    } finally {
+      process.env.TMPDIR = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('turns cell values into the text Excel shows', () => {

@@ -198,56 +198,84 @@ async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOpt
   info.bom = false;
   const wanted = options.sheet?.trim().toLowerCase();
   const seen: string[] = [];
-  let date1904: boolean | undefined;
   let found = false;
-  for await (const sheet of reader as unknown as AsyncIterable<StreamSheet>) {
-    const name = sheet.name ?? `sheet ${seen.length + 1}`;
-    seen.push(name);
-    if (wanted !== undefined && name.trim().toLowerCase() !== wanted) {
-      // exceljs reads the sheets in file order; a sheet that is not wanted is drained unread.
-      for await (const _ of sheet) {
-        // skip
-      }
-      continue;
-    }
-    found = true;
-    options.onSheet?.(name);
-    date1904 ??= Boolean((reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904);
-    const pending: RawRow[] = [];
-    let table = false;
-    for await (const row of sheet) {
-      const cells: string[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, col) => {
-        cells[col - 1] = repairMojibake(cellText(cell, date1904).trim());
-      });
-      for (let i = 0; i < cells.length; i++) cells[i] ??= '';
-      const filled = cells.filter((c) => c !== '').length;
-      if (filled === 0) continue;
-      const out: RawRow = { cells, line: row.number, raw: cells.join('\t') };
-      if (table) {
-        yield out;
+  const sheets = (reader as unknown as AsyncIterable<StreamSheet>)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await sheets.next();
+      if (next.done) break;
+      const sheet = next.value;
+      const name = sheet.name ?? `sheet ${seen.length + 1}`;
+      seen.push(name);
+      // A sheet not wanted is passed over unread (exceljs parses a sheet only as its rows are asked for).
+      if (found || (wanted !== undefined && name.trim().toLowerCase() !== wanted)) {
+        closeUnread(sheet);
         continue;
       }
-      // A title block (banner, library name, date printed) stands above the header: one cell per row.
-      if (filled >= 2) {
-        table = true;
-        yield out;
-        continue;
-      }
-      pending.push(out);
-      if (pending.length >= TITLE_BLOCK_ROWS) {
-        table = true;
-        yield* pending;
-      }
+      found = true;
+      options.onSheet?.(name);
+      const date1904 = Boolean((reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904);
+      yield* tableRows(sheet, date1904);
     }
-    // A one-column sheet: every row was one cell, so there was no title block.
-    if (!table) yield* pending;
-    return;
+  } finally {
+    // exceljs parks a sheet stored before its shared strings in a temporary file and removes it only
+    // when asked for the next sheet; a reader left early (the preview stops after its rows) would
+    // leave the file behind for the server's lifetime. Asking on, without reading the sheets, removes them.
+    try {
+      for (;;) if ((await sheets.next()).done) break;
+    } catch {
+      // the workbook's own error, if any, was thrown above
+    }
   }
   if (!found) {
     if (wanted !== undefined) throw new SheetNotFoundError(options.sheet ?? '', seen);
     throw new Error('the workbook has no sheet');
   }
+}
+
+/**
+ * A parked sheet comes with a read stream on its temporary file, opening as it is handed over;
+ * passed over, the file is removed, and the stream must not then fail to open unheard.
+ */
+function closeUnread(sheet: StreamSheet): void {
+  const source = (sheet as { iterator?: unknown }).iterator;
+  if (source instanceof Readable) {
+    source.on('error', () => {});
+    source.destroy();
+  }
+}
+
+/** A sheet's non-blank rows, past any title block above the table. */
+async function* tableRows(sheet: StreamSheet, date1904: boolean): RowSource {
+  const pending: RawRow[] = [];
+  let table = false;
+  for await (const row of sheet) {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      cells[col - 1] = repairMojibake(cellText(cell, date1904).trim());
+    });
+    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+    const filled = cells.filter((c) => c !== '').length;
+    if (filled === 0) continue;
+    const out: RawRow = { cells, line: row.number, raw: cells.join('\t') };
+    if (table) {
+      yield out;
+      continue;
+    }
+    // A title block (banner, library name, date printed) stands above the header: one cell per row.
+    if (filled >= 2) {
+      table = true;
+      yield out;
+      continue;
+    }
+    pending.push(out);
+    if (pending.length >= TITLE_BLOCK_ROWS) {
+      table = true;
+      yield* pending;
+    }
+  }
+  // A one-column sheet: every row was one cell, so there was no title block.
+  if (!table) yield* pending;
 }
 
 const sheetInfo = (): CsvFileInfo => ({ encoding: 'utf-8', bom: false, delimiter: ',', header: undefined });
