@@ -565,9 +565,10 @@ export async function search(db: Db, req: SearchRequest): Promise<SearchResult> 
   // The bitmaps of common words (100,000+ clusters each at 1M) outgrow the default 4 MB of work_mem and
   // turn lossy, and then every row of their pages is read and rechecked: give this one statement more.
   const run = async (t: Db) => {
-    await sql`set local work_mem = '32MB'`.execute(t);
-    // The candidate parts must be read in order (a parallel append would mix them).
-    await sql`set local max_parallel_workers_per_gather = 0`.execute(t);
+    // The candidate parts must be read in order (a parallel append would mix them). One round trip for both.
+    await sql`select set_config('work_mem', '32MB', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(
+      t,
+    );
     return (await statement.execute(t)).rows[0] as Row;
   };
   const row = db.isTransaction ? ((await statement.execute(db)).rows[0] as Row) : await db.transaction().execute(run);
