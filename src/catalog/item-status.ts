@@ -4,6 +4,7 @@ import { audit } from '../platform/audit.ts';
 import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
 import { Conflict, NotFound } from '../platform/errors.ts';
 import { rebuildClusters } from './clusters.ts';
+import { idList } from './sql-lists.ts';
 import type { ItemStatus, Workflow } from './types.ts';
 
 /**
@@ -111,7 +112,10 @@ export async function holdItems(
   if (only.from) q = q.where('status', 'in', only.from);
   if (only.libraryId !== undefined) q = q.where('library_id', '=', only.libraryId);
   const rows = await q.returning('cluster_id').execute();
-  for (const c of new Set(rows.map((r) => r.cluster_id))) if (c !== null) await refreshAvailability(db, c);
+  await refreshAvailability(
+    db,
+    rows.map((r) => r.cluster_id),
+  );
   return rows.length;
 }
 
@@ -149,7 +153,11 @@ export async function releaseItems(
     rows.filter((r) => r.status === 'withdrawn' && r.cluster_id !== null).map((r) => Number(r.cluster_id)),
   );
   if (gone.size) await rebuildClusters(trx, [...gone]);
-  for (const c of new Set(rows.map((r) => r.cluster_id))) if (c !== null) await refreshAvailability(trx, Number(c));
+  // A rebuilt cluster's availability is already fresh.
+  await refreshAvailability(
+    trx,
+    rows.map((r) => (r.cluster_id === null || gone.has(Number(r.cluster_id)) ? null : Number(r.cluster_id))),
+  );
   return rows.length;
 }
 
@@ -187,15 +195,19 @@ export async function releaseHold(db: Db, actor: Actor, itemId: number): Promise
   });
 }
 
-async function refreshAvailability(db: DbOrTrx, clusterId: number): Promise<void> {
+/** The titles' available copies and libraries, recounted in one statement for all of them. */
+async function refreshAvailability(db: DbOrTrx, clusterIds: Array<number | null>): Promise<void> {
+  const ids = new Set(clusterIds.filter((c): c is number => c !== null));
+  if (!ids.size) return;
   await sql`
     update clusters c set
       available_count = x.n,
       available_library_ids = x.libs
-    from (
+    from ${idList(ids)} as t(id)
+    cross join lateral (
       select coalesce(count(*) filter (where status = 'available' and loanable), 0)::int as n,
              coalesce(array_agg(distinct library_id) filter (where status = 'available' and loanable), '{}')::integer[] as libs
-      from items where cluster_id = ${clusterId}
+      from items where cluster_id = t.id
     ) x
-    where c.id = ${clusterId}`.execute(db);
+    where c.id = t.id`.execute(db);
 }
