@@ -186,20 +186,61 @@ export async function* sheetRows(input: Input, info: CsvFileInfo, options: Sheet
   }
 }
 
+/**
+ * Workbooks up to this size that are already in memory (a preview's, a small upload's) are read from
+ * the zip's directory instead of streamed: exceljs's streaming reader sometimes misses the zip's last
+ * part while it parks a sheet in a temporary file, and when that part is xl/workbook.xml it fails with
+ * "Cannot read properties of undefined (reading 'sheets')" (seen on a clean-clone CI run, 2026-12-02).
+ */
+const READ_WHOLE_UP_TO = 8 * 1024 * 1024;
+
+/** A sheet of a workbook read whole, as the streaming reader's sheets: its rows in order, merged-over cells empty. */
+function loadedSheet(ws: ExcelJS.Worksheet): StreamSheet {
+  return {
+    name: ws.name,
+    state: ws.state,
+    async *[Symbol.asyncIterator]() {
+      for (let n = 1; n <= ws.rowCount; n++) {
+        const row = ws.findRow(n);
+        if (!row) continue;
+        yield {
+          number: row.number,
+          eachCell: (opts, fn) =>
+            row.eachCell(opts, (cell, col) => {
+              if (cell.type !== ExcelJS.ValueType.Merge) fn(cell as unknown as CellLike & { col: number }, col);
+            }),
+        } as StreamRow;
+      }
+    },
+  };
+}
+
 async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOptions): RowSource {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(toStream(input), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
+  let sheets: AsyncIterator<StreamSheet>;
+  let date1904: () => boolean;
+  if (input instanceof Uint8Array && input.length <= READ_WHOLE_UP_TO) {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(input) as unknown as ArrayBuffer);
+    sheets = (async function* () {
+      for (const ws of wb.worksheets) yield loadedSheet(ws);
+    })();
+    date1904 = () => Boolean((wb.properties as { date1904?: boolean } | undefined)?.date1904);
+  } else {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(toStream(input), {
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+      entries: 'emit',
+    });
+    sheets = (reader as unknown as AsyncIterable<StreamSheet>)[Symbol.asyncIterator]();
+    date1904 = () => Boolean((reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904);
+  }
   info.encoding = 'utf-8';
   info.bom = false;
   const wanted = options.sheet?.trim().toLowerCase();
   const seen: string[] = [];
   let found = false;
-  const sheets = (reader as unknown as AsyncIterable<StreamSheet>)[Symbol.asyncIterator]();
   try {
     for (;;) {
       const next = await sheets.next();
@@ -214,8 +255,7 @@ async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOpt
       }
       found = true;
       options.onSheet?.(name);
-      const date1904 = Boolean((reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904);
-      yield* tableRows(sheet, date1904);
+      yield* tableRows(sheet, date1904());
     }
   } finally {
     // exceljs parks a sheet stored before its shared strings in a temporary file and removes it only
