@@ -181,8 +181,9 @@ describe('reading .xlsx workbooks', () => {
     await expect(all(readBibsSheet(file.subarray(0, 200), BUKU))).rejects.toThrow(/not a readable Excel workbook/);
   });
 
-  it('reads a workbook in memory whose zip stores the workbook part last, right after its sheet', async () => {
-    // exceljs's streaming reader misses xl/workbook.xml here and fails ("reading 'sheets'"), as it did once in CI.
+  it('reads a workbook whose zip stores the workbook part last, in memory and as a stream', async () => {
+    // exceljs's streaming reader (used before) missed xl/workbook.xml here and failed ("reading 'sheets'"), as it
+    // did twice in CI; the reader now opens the zip from its directory and reads the parts in the order it needs.
     const file = await workbook({
       Buku: (ws) =>
         ws.addRows([
@@ -196,16 +197,62 @@ describe('reading .xlsx workbooks', () => {
     const moved = new JSZip();
     for (const n of [...names.filter((n) => !isSheet(n)), ...names.filter(isSheet), 'xl/workbook.xml'])
       moved.file(n, (await zip.file(n)?.async('uint8array')) as Uint8Array);
-    const reordered = await moved.generateAsync({ type: 'nodebuffer' });
+    const reordered = await moved.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
     const stored = Object.keys((await JSZip.loadAsync(reordered)).files);
     expect(stored.at(-1)).toBe('xl/workbook.xml');
     const mapping: SpreadsheetMapping = { columns: { Judul: 'title', Tahun: 'year' } };
-    const rows = await all(readBibsSheet(reordered, mapping, { sheet: 'Buku' }));
-    expect(rows).toMatchObject([{ ok: true, line: 2, bib: { title: 'Laskar Pelangi', year: 2005 } }]);
+    const want = [{ ok: true, line: 2, bib: { title: 'Laskar Pelangi', year: 2005 } }];
+    expect(await all(readBibsSheet(reordered, mapping, { sheet: 'Buku' }))).toMatchObject(want);
+    for (let i = 0; i < 20; i++) {
+      const chunks = Array.from({ length: Math.ceil(reordered.length / 97) }, (_, k) =>
+        reordered.subarray(k * 97, k * 97 + 97),
+      );
+      expect(await all(readBibsSheet(Readable.from(chunks), mapping, { sheet: 'Buku' }))).toMatchObject(want);
+    }
+  });
+
+  it('reads a workbook written by other tools: prefixed elements, inline and escaped strings, phonetic runs, 1904 dates', async () => {
+    const x = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+    const r = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+    const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+    const zip = new JSZip();
+    zip.file(
+      '_rels/.rels',
+      `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="/book/main.xml"/></Relationships>`,
+    );
+    zip.file(
+      'book/_rels/main.xml.rels',
+      `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="s2" Type="${rel}/worksheet" Target="sheets/second.xml"/><Relationship Id="s1" Type="${rel}/worksheet" Target="sheets/first.xml"/><Relationship Id="ss" Type="${rel}/sharedStrings" Target="strings.xml"/><Relationship Id="st" Type="${rel}/styles" Target="styles.xml"/></Relationships>`,
+    );
+    zip.file(
+      'book/main.xml',
+      `\ufeff<?xml version="1.0" encoding="UTF-8"?><x:workbook xmlns:x="${x}" xmlns:rr="${r}"><x:workbookPr date1904="1"/><x:sheets><x:sheet name="Daftar" sheetId="1" rr:id="s1"/><x:sheet name="Lain" sheetId="2" state="hidden" rr:id="s2"/></x:sheets></x:workbook>`,
+    );
+    zip.file(
+      'book/styles.xml',
+      `<x:styleSheet xmlns:x="${x}"><x:numFmts count="1"><x:numFmt numFmtId="164" formatCode="000000"/></x:numFmts><x:cellStyleXfs count="1"><x:xf numFmtId="14"/></x:cellStyleXfs><x:cellXfs count="3"><x:xf numFmtId="0"/><x:xf numFmtId="14"/><x:xf numFmtId="164"/></x:cellXfs></x:styleSheet>`,
+    );
+    zip.file(
+      'book/strings.xml',
+      `<x:sst xmlns:x="${x}"><x:si><x:t>Judul</x:t></x:si><x:si><x:t>Tanggal</x:t></x:si><x:si><x:t>Barkod</x:t></x:si><x:si><x:r><x:t>Sejarah </x:t></x:r><x:r><x:t>Nusantara</x:t></x:r><x:rPh><x:t>IGNORED</x:t></x:rPh></x:si></x:sst>`,
+    );
+    zip.file(
+      'book/sheets/first.xml',
+      `<x:worksheet xmlns:x="${x}"><x:sheetData><x:row r="3"><x:c r="A3" t="s"><x:v>0</x:v></x:c><x:c r="B3" t="s"><x:v>1</x:v></x:c><x:c r="D3" t="s"><x:v>2</x:v></x:c></x:row><x:row><x:c t="s"><x:v>3</x:v></x:c><x:c s="1"><x:v>0</x:v></x:c><x:c r="D4" s="2"><x:v>42</x:v></x:c></x:row><x:row r="6"><x:c r="A6" t="inlineStr"><x:is><x:t>Baris_x000A_dua &amp; lagi</x:t></x:is></x:c><x:c r="B6" t="d"><x:v>2024-03-01</x:v></x:c><x:c r="D6" t="str"><x:f>A1</x:f><x:v>007</x:v></x:c></x:row></x:sheetData><x:mergeCells count="0"/></x:worksheet>`,
+    );
+    zip.file('book/sheets/second.xml', `<x:worksheet xmlns:x="${x}"><x:sheetData/></x:worksheet>`);
+    const file = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(await readSheetHead(file, { rows: 5 })).toEqual([
+      ['Judul', 'Tanggal', '', 'Barkod'],
+      ['Sejarah Nusantara', '1904-01-01', '', '000042'],
+      ['Baris\ndua & lagi', '2024-03-01', '', '007'],
+    ]);
+    expect(await readSheetHead(file, { sheet: 'lain', rows: 5 })).toEqual([]);
+    await expect(readSheetHead(file, { sheet: 'Buku' })).rejects.toThrow(/no sheet "Buku" \(sheets: Daftar, Lain\)/);
   });
 
   it('leaves no temporary file behind, read whole or stopped after the first rows', async () => {
-    // exceljs's streaming writer stores each sheet before the shared strings, as Excel does: the reader parks it.
+    // exceljs's streaming writer stores each sheet before the shared strings, as Excel does.
     const sink = new PassThrough();
     const parts: Buffer[] = [];
     sink.on('data', (b: Buffer) => parts.push(b));
@@ -218,14 +265,13 @@ describe('reading .xlsx workbooks', () => {
     }
     await writer.commit();
     const file = Buffer.concat(parts);
-    // As a stream: only the streaming reader parks sheets (a workbook in memory is read from its zip directory).
+    // A workbook that comes as a stream is written to a temporary file first, and removed when the reader is done.
     expect(file.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(file.indexOf('xl/sharedStrings.xml'));
     const dir = mkdtempSync(path.join(tmpdir(), 'simpul-xlsx-'));
     const before = process.env.TMPDIR;
     process.env.TMPDIR = dir;
     try {
       const mapping: SpreadsheetMapping = { columns: { Judul: 'title', Tahun: 'year' } };
-      // exceljs removes its files asynchronously, right after the reader lets go of them.
       const empty = () => expect.poll(() => readdirSync(dir), { timeout: 2000 }).toEqual([]);
       expect(await all(readBibsSheet(Readable.from([file]), mapping))).toHaveLength(500);
       await empty();

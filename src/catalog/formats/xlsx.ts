@@ -1,13 +1,23 @@
 /**
  * Excel workbooks (.xlsx) -> the same rows the CSV reader gives, streaming.
  *
- * Libraries keep their holdings in Excel far more often than in CSV. A sheet
- * is read row by row with exceljs's streaming WorkbookReader (the zip is read
- * in order; a sheet stored before its shared strings is parked in a temporary
- * file by exceljs, not in memory), each cell turned into the text a librarian
- * sees in Excel, and the rows handed to the CSV path (bibsFromRows /
- * itemsFromRows), so SLiMS columns, saved mappings and the preview behave the
- * same for both. `line` is the sheet's own row number.
+ * Libraries keep their holdings in Excel far more often than in CSV. The zip
+ * is opened from its central directory (yauzl; a workbook that comes as a
+ * stream is first written to a temporary file), so its parts are read in the
+ * order they are needed whatever order they are stored in: the workbook and
+ * its relationships (sheet names, which part is which sheet, the 1904 date
+ * system), the styles (which cells are dates, which numbers are padded), the
+ * shared strings (held in memory), then only the sheet wanted, streamed
+ * through saxes row by row. Element names are matched without their prefix
+ * (some writers store <x:workbook>). Each cell is turned into the text a
+ * librarian sees in Excel and the rows are handed to the CSV path
+ * (bibsFromRows / itemsFromRows), so SLiMS columns, saved mappings and the
+ * preview behave the same for both. `line` is the sheet's own row number.
+ *
+ * This replaced exceljs's streaming WorkbookReader, which reads the zip in
+ * stored order and sometimes missed the last part (xl/workbook.xml stored
+ * after the sheets: "Cannot read properties of undefined (reading 'sheets')",
+ * twice on clean-clone CI runs). exceljs stays as the tests' workbook writer.
  *
  * Cells: numbers keep every digit (a 13-digit ISBN stored as a number is not
  * 9.78602E+12; a barcode column formatted "000000" gets its leading zeros
@@ -15,11 +25,18 @@
  * and hyperlinks their text, errors (#N/A) nothing. Blank rows are skipped, and
  * a title block above the table (one-cell rows such as a merged "DAFTAR BUKU
  * PERPUSTAKAAN ..." banner) is passed over. Cells merged downwards are only
- * filled in their first row: exceljs reports merges after the rows, so a row
+ * filled in their first row (the sheet stores the value there alone), so a row
  * below a merged title is rejected as having no title.
  */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { SaxesParser } from 'saxes';
+import yauzl from 'yauzl';
 import {
   bibsFromRows,
   type CsvBibResult,
@@ -84,15 +101,9 @@ export interface SheetReadOptions {
 
 type Input = AsyncIterable<Uint8Array> | Uint8Array | string;
 
-function toStream(input: Input): Readable {
-  if (typeof input === 'string') throw new Error('give the workbook as bytes or a stream, not text');
-  if (input instanceof Uint8Array) return Readable.from([Buffer.from(input)]);
-  return input instanceof Readable ? input : Readable.from(input);
-}
-
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** exceljs gives a date cell as the UTC instant of the wall-clock time Excel shows. */
+/** A date cell is held as the UTC instant of the wall-clock time Excel shows. */
 function dateText(d: Date): string {
   if (Number.isNaN(d.getTime())) return '';
   const day = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
@@ -102,7 +113,7 @@ function dateText(d: Date): string {
   return h || m || s ? `${day} ${pad2(h)}:${pad2(m)}:${pad2(s)}` : day;
 }
 
-/** Excel's day count (1900 system; 1904 when the workbook says so) -> Date, as exceljs does for plain cells. */
+/** Excel's day count (1900 system; 1904 when the workbook says so) -> Date, as Excel shows it. */
 function serialToDate(serial: number, date1904: boolean): Date {
   const days = serial + (date1904 ? 1462 : 0) - 25569;
   return new Date(Math.round(days * 86400) * 1000);
@@ -126,8 +137,11 @@ function numberText(n: number, numFmt: string | undefined): string {
   return String(Number(n.toPrecision(15)));
 }
 
+/** A cell's value as the sheet holds it (and as exceljs gives it: rich text, formulas, hyperlinks). */
+type CellValue = string | number | boolean | Date | null | undefined | { [key: string]: unknown };
+
 interface CellLike {
-  value: ExcelJS.CellValue;
+  value: CellValue;
   numFmt?: string;
 }
 
@@ -140,20 +154,21 @@ export function cellText(cell: CellLike, date1904 = false): string {
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return dateText(v);
   if (typeof v === 'object') {
-    if ('richText' in v && Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
+    if ('richText' in v && Array.isArray(v.richText))
+      return v.richText.map((r: { text?: unknown }) => String(r.text ?? '')).join('');
     if ('error' in v) return '';
     if ('formula' in v || 'sharedFormula' in v) {
       const result = (v as { result?: unknown }).result;
       if (result === undefined || result === null) return '';
       if (typeof result === 'number' && isDateFormat(cell.numFmt)) return dateText(serialToDate(result, date1904));
       if (typeof result === 'object' && result !== null && 'error' in result) return '';
-      return cellText({ value: result as ExcelJS.CellValue, ...(cell.numFmt ? { numFmt: cell.numFmt } : {}) });
+      return cellText({ value: result as CellValue, ...(cell.numFmt ? { numFmt: cell.numFmt } : {}) });
     }
     if ('text' in v) {
       const text = (v as { text: unknown }).text;
       return typeof text === 'string'
         ? text
-        : cellText({ value: text as ExcelJS.CellValue, ...(cell.numFmt ? { numFmt: cell.numFmt } : {}) });
+        : cellText({ value: text as CellValue, ...(cell.numFmt ? { numFmt: cell.numFmt } : {}) });
     }
     if ('sharedString' in v) return '';
   }
@@ -163,15 +178,8 @@ export function cellText(cell: CellLike, date1904 = false): string {
 /** How many leading rows may be a title block before the table; past this, rows are taken as they are. */
 const TITLE_BLOCK_ROWS = 20;
 
-interface StreamRow {
-  number: number;
-  eachCell(opts: { includeEmpty: boolean }, fn: (cell: CellLike & { col: number }, col: number) => void): void;
-}
-
-interface StreamSheet extends AsyncIterable<StreamRow> {
-  name?: string;
-  state?: string;
-}
+/** Shared strings beyond this (uncompressed) are refused: they are held in memory while the sheet is read. */
+const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
 
 /**
  * The rows of one sheet as RawRows. `info` is filled in for the CSV path
@@ -186,115 +194,462 @@ export async function* sheetRows(input: Input, info: CsvFileInfo, options: Sheet
   }
 }
 
-/**
- * Workbooks up to this size that are already in memory (a preview's, a small upload's) are read from
- * the zip's directory instead of streamed: exceljs's streaming reader sometimes misses the zip's last
- * part while it parks a sheet in a temporary file, and when that part is xl/workbook.xml it fails with
- * "Cannot read properties of undefined (reading 'sheets')" (seen on a clean-clone CI run, 2026-12-02).
- */
-const READ_WHOLE_UP_TO = 8 * 1024 * 1024;
+/** A zip read from its central directory: parts by name (case ignored), each opened as a stream. */
+interface ZipParts {
+  has(name: string): boolean;
+  size(name: string): number;
+  open(name: string): Promise<Readable>;
+}
 
-/** A sheet of a workbook read whole, as the streaming reader's sheets: its rows in order, merged-over cells empty. */
-function loadedSheet(ws: ExcelJS.Worksheet): StreamSheet {
-  return {
-    name: ws.name,
-    state: ws.state,
-    async *[Symbol.asyncIterator]() {
-      for (let n = 1; n <= ws.rowCount; n++) {
-        const row = ws.findRow(n);
-        if (!row) continue;
-        yield {
-          number: row.number,
-          eachCell: (opts, fn) =>
-            row.eachCell(opts, (cell, col) => {
-              if (cell.type !== ExcelJS.ValueType.Merge) fn(cell as unknown as CellLike & { col: number }, col);
-            }),
-        } as StreamRow;
+const promised = <T>(fn: (cb: (err: Error | null, value?: T) => void) => void): Promise<T> =>
+  new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
+
+/**
+ * Opens the workbook's zip. Bytes in memory are read in place; a stream is first written to a
+ * temporary file (the zip's directory is at its end, and the parts are wanted in another order
+ * than they are stored), so memory stays flat whatever the workbook's size.
+ */
+async function* withZip<T>(input: Input, use: (zip: ZipParts) => AsyncGenerator<T>): AsyncGenerator<T> {
+  if (typeof input === 'string') throw new Error('give the workbook as bytes or a stream, not text');
+  let dir: string | undefined;
+  let zipfile: yauzl.ZipFile | undefined;
+  try {
+    if (input instanceof Uint8Array) {
+      const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+      zipfile = await promised<yauzl.ZipFile>((cb) => yauzl.fromBuffer(bytes, { lazyEntries: true }, cb));
+    } else {
+      dir = await mkdtemp(path.join(tmpdir(), 'simpul-xlsx-'));
+      const file = path.join(dir, 'workbook.xlsx');
+      await pipeline(input instanceof Readable ? input : Readable.from(input), createWriteStream(file));
+      zipfile = await promised<yauzl.ZipFile>((cb) => yauzl.open(file, { lazyEntries: true, autoClose: false }, cb));
+    }
+    const zf = zipfile;
+    const entries = new Map<string, yauzl.Entry>();
+    await new Promise<void>((resolve, reject) => {
+      zf.on('entry', (e: yauzl.Entry) => {
+        entries.set(e.fileName.replace(/^\/+/, '').toLowerCase(), e);
+        zf.readEntry();
+      });
+      zf.once('end', () => resolve());
+      zf.once('error', reject);
+      zf.readEntry();
+    });
+    const entry = (name: string) => entries.get(name.toLowerCase());
+    yield* use({
+      has: (name) => entry(name) !== undefined,
+      size: (name) => entry(name)?.uncompressedSize ?? 0,
+      open: (name) => {
+        const e = entry(name);
+        if (!e) return Promise.reject(new Error(`the zip has no part ${name}`));
+        return promised<Readable>((cb) => zf.openReadStream(e, cb));
+      },
+    });
+  } finally {
+    zipfile?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
+
+/** An attribute by its local name (`r:id` -> 'id' with a prefix), whatever prefix the writer used. */
+function attr(attributes: Record<string, string>, name: string, prefixed = false): string | undefined {
+  for (const [k, v] of Object.entries(attributes)) {
+    const colon = k.indexOf(':');
+    if (prefixed ? colon > 0 && k.slice(colon + 1) === name && !k.startsWith('xmlns') : k === name) return v;
+  }
+  return undefined;
+}
+
+/** Excel escapes characters XML cannot hold as _xHHHH_ (and a literal "_x" as _x005F_x). */
+const unescapeOoxml = (s: string) =>
+  s.includes('_x')
+    ? s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+    : s;
+
+interface SaxTag {
+  name: string;
+  attributes: Record<string, string>;
+}
+
+interface SaxHandlers<T> {
+  open?: (local: string, tag: SaxTag) => void;
+  close?: (local: string) => void;
+  text?: (text: string) => void;
+  /** Filled by the handlers; drained after every chunk. */
+  out?: T[];
+}
+
+/** Streams an XML part through saxes, handing out what the handlers put in `out` as it comes. */
+async function* xmlPart<T>(stream: Readable, h: SaxHandlers<T>): AsyncGenerator<T> {
+  const parser = new SaxesParser({ xmlns: false });
+  const out = h.out ?? [];
+  if (h.open) {
+    const open = h.open;
+    parser.on('opentag', (tag) => open(localName(tag.name), tag as SaxTag));
+  }
+  if (h.close) {
+    const close = h.close;
+    parser.on('closetag', (tag) => close(localName(tag.name)));
+  }
+  if (h.text) {
+    parser.on('text', h.text);
+    parser.on('cdata', h.text);
+  }
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  try {
+    for await (const chunk of stream) {
+      let text = decoder.write(chunk as Buffer);
+      if (first && text) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
       }
-    },
+      parser.write(text);
+      if (out.length) yield* out.splice(0);
+    }
+    parser.write(decoder.end());
+    parser.close();
+    if (out.length) yield* out.splice(0);
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function drain(gen: AsyncGenerator<unknown>): Promise<void> {
+  for await (const _ of gen);
+}
+
+interface Relationship {
+  id: string;
+  type: string;
+  target: string;
+}
+
+/** A part's relationships (`dir/_rels/name.rels`), targets resolved to zip paths. */
+async function relationships(zip: ZipParts, part: string): Promise<Relationship[]> {
+  const dir = path.posix.dirname(part);
+  const relsName = path.posix.join(dir, '_rels', `${path.posix.basename(part)}.rels`);
+  if (!zip.has(relsName)) return [];
+  const rels: Relationship[] = [];
+  await drain(
+    xmlPart(await zip.open(relsName), {
+      open: (local, tag) => {
+        if (local !== 'Relationship') return;
+        const target = attr(tag.attributes, 'Target') ?? '';
+        if (attr(tag.attributes, 'TargetMode') === 'External') return;
+        rels.push({
+          id: attr(tag.attributes, 'Id') ?? '',
+          type: attr(tag.attributes, 'Type') ?? '',
+          target: target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(dir, target)),
+        });
+      },
+    }),
+  );
+  return rels;
+}
+
+const ofType = (rels: Relationship[], type: string) => rels.find((r) => r.type.endsWith(`/${type}`))?.target;
+
+interface SheetEntry {
+  name: string;
+  state: string | undefined;
+  part: string | undefined;
+}
+
+interface WorkbookParts {
+  sheets: SheetEntry[];
+  date1904: boolean;
+  sharedStrings: string | undefined;
+  styles: string | undefined;
+}
+
+async function workbookParts(zip: ZipParts): Promise<WorkbookParts> {
+  const root = await relationships(zip, '');
+  const book = ofType(root, 'officeDocument') ?? 'xl/workbook.xml';
+  if (!zip.has(book)) throw new Error(`the zip has no workbook part (${book})`);
+  const rels = await relationships(zip, book);
+  const byId = new Map(rels.map((r) => [r.id, r.target]));
+  const sheets: SheetEntry[] = [];
+  let date1904 = false;
+  await drain(
+    xmlPart(await zip.open(book), {
+      open: (local, tag) => {
+        if (local === 'workbookPr') {
+          const d = attr(tag.attributes, 'date1904');
+          date1904 = d === '1' || d === 'true';
+        } else if (local === 'sheet') {
+          const rid = attr(tag.attributes, 'id', true);
+          sheets.push({
+            name: attr(tag.attributes, 'name') ?? `sheet ${sheets.length + 1}`,
+            state: attr(tag.attributes, 'state'),
+            part: rid === undefined ? undefined : byId.get(rid),
+          });
+        }
+      },
+    }),
+  );
+  const fallback = (name: string) => (zip.has(name) ? name : undefined);
+  return {
+    sheets,
+    date1904,
+    sharedStrings: ofType(rels, 'sharedStrings') ?? fallback('xl/sharedStrings.xml'),
+    styles: ofType(rels, 'styles') ?? fallback('xl/styles.xml'),
   };
 }
 
-async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOptions): RowSource {
-  let sheets: AsyncIterator<StreamSheet>;
-  let date1904: () => boolean;
-  if (input instanceof Uint8Array && input.length <= READ_WHOLE_UP_TO) {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(input) as unknown as ArrayBuffer);
-    sheets = (async function* () {
-      for (const ws of wb.worksheets) yield loadedSheet(ws);
-    })();
-    date1904 = () => Boolean((wb.properties as { date1904?: boolean } | undefined)?.date1904);
-  } else {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(toStream(input), {
-      sharedStrings: 'cache',
-      styles: 'cache',
-      hyperlinks: 'ignore',
-      worksheets: 'emit',
-      entries: 'emit',
-    });
-    sheets = (reader as unknown as AsyncIterable<StreamSheet>)[Symbol.asyncIterator]();
-    date1904 = () => Boolean((reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904);
-  }
-  info.encoding = 'utf-8';
-  info.bom = false;
-  const wanted = options.sheet?.trim().toLowerCase();
-  const seen: string[] = [];
-  let found = false;
-  try {
-    for (;;) {
-      const next = await sheets.next();
-      if (next.done) break;
-      const sheet = next.value;
-      const name = sheet.name ?? `sheet ${seen.length + 1}`;
-      seen.push(name);
-      // A sheet not wanted is passed over unread (exceljs parses a sheet only as its rows are asked for).
-      if (found || (wanted !== undefined && name.trim().toLowerCase() !== wanted)) {
-        closeUnread(sheet);
-        continue;
-      }
-      found = true;
-      options.onSheet?.(name);
-      yield* tableRows(sheet, date1904());
-    }
-  } finally {
-    // exceljs parks a sheet stored before its shared strings in a temporary file and removes it only
-    // when asked for the next sheet; a reader left early (the preview stops after its rows) would
-    // leave the file behind for the server's lifetime. Asking on, without reading the sheets, removes them.
-    try {
-      for (;;) if ((await sheets.next()).done) break;
-    } catch {
-      // the workbook's own error, if any, was thrown above
-    }
-  }
-  if (!found) {
-    if (wanted !== undefined) throw new SheetNotFoundError(options.sheet ?? '', seen);
-    throw new Error('the workbook has no sheet');
-  }
+/** The number formats Excel has built in, by id (the ones a cell may name without defining). */
+const BUILTIN_FORMATS: Record<number, string> = {
+  1: '0',
+  2: '0.00',
+  3: '#,##0',
+  4: '#,##0.00',
+  9: '0%',
+  10: '0.00%',
+  11: '0.00E+00',
+  12: '# ?/?',
+  13: '# ??/??',
+  14: 'mm-dd-yy',
+  15: 'd-mmm-yy',
+  16: 'd-mmm',
+  17: 'mmm-yy',
+  18: 'h:mm AM/PM',
+  19: 'h:mm:ss AM/PM',
+  20: 'h:mm',
+  21: 'h:mm:ss',
+  22: 'm/d/yy h:mm',
+  27: 'yyyy"年"m"月"',
+  30: 'm/d/yy',
+  36: 'yyyy"年"m"月"',
+  37: '#,##0 ;(#,##0)',
+  38: '#,##0 ;[Red](#,##0)',
+  39: '#,##0.00;(#,##0.00)',
+  40: '#,##0.00;[Red](#,##0.00)',
+  45: 'mm:ss',
+  46: '[h]:mm:ss',
+  47: 'mmss.0',
+  48: '##0.0E+0',
+  49: '@',
+  50: 'yyyy"年"m"月"',
+  57: 'yyyy"年"m"月"',
+};
+
+/** The number format of each cell style (cellXfs, by index). */
+async function cellFormats(zip: ZipParts, part: string | undefined): Promise<Array<string | undefined>> {
+  if (!part || !zip.has(part)) return [];
+  const custom = new Map<number, string>();
+  const xfs: number[] = [];
+  let inCellXfs = false;
+  await drain(
+    xmlPart(await zip.open(part), {
+      open: (local, tag) => {
+        if (local === 'numFmt') {
+          const id = Number(attr(tag.attributes, 'numFmtId'));
+          const code = attr(tag.attributes, 'formatCode');
+          if (Number.isInteger(id) && code !== undefined) custom.set(id, code);
+        } else if (local === 'cellXfs') inCellXfs = true;
+        else if (local === 'xf' && inCellXfs) xfs.push(Number(attr(tag.attributes, 'numFmtId') ?? 0));
+      },
+      close: (local) => {
+        if (local === 'cellXfs') inCellXfs = false;
+      },
+    }),
+  );
+  return xfs.map((id) => custom.get(id) ?? BUILTIN_FORMATS[id]);
 }
 
-/**
- * A parked sheet comes with a read stream on its temporary file, opening as it is handed over;
- * passed over, the file is removed, and the stream must not then fail to open unheard.
- */
-function closeUnread(sheet: StreamSheet): void {
-  const source = (sheet as { iterator?: unknown }).iterator;
-  if (source instanceof Readable) {
-    source.on('error', () => {});
-    source.destroy();
+/** The workbook's shared strings, in order: the text of each item, phonetic runs left out. */
+async function sharedStrings(zip: ZipParts, part: string | undefined): Promise<string[]> {
+  if (!part || !zip.has(part)) return [];
+  if (zip.size(part) > MAX_SHARED_STRINGS_BYTES)
+    throw new Error(`its shared strings are too large (${Math.round(zip.size(part) / 1048576)} MB unpacked)`);
+  const strings: string[] = [];
+  let text: string[] | undefined;
+  let inT = false;
+  let phonetic = 0;
+  await drain(
+    xmlPart(await zip.open(part), {
+      open: (local) => {
+        if (local === 'si') text = [];
+        else if (local === 'rPh') phonetic++;
+        else if (local === 't' && phonetic === 0) inT = true;
+      },
+      close: (local) => {
+        if (local === 'si') {
+          strings.push(unescapeOoxml((text ?? []).join('')));
+          text = undefined;
+        } else if (local === 'rPh') phonetic--;
+        else if (local === 't') inT = false;
+      },
+      text: (t) => {
+        if (inT && text) text.push(t);
+      },
+    }),
+  );
+  return strings;
+}
+
+/** "AB12" -> 28 (the column number of a cell reference), or undefined. */
+function columnOf(ref: string | undefined): number | undefined {
+  if (!ref) return undefined;
+  let col = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) break;
+    col = col * 26 + (c - 0x60);
   }
+  return col || undefined;
+}
+
+interface SheetRow {
+  number: number;
+  cells: string[];
+}
+
+interface SheetContext {
+  strings: string[];
+  formats: Array<string | undefined>;
+  date1904: boolean;
+}
+
+/** The rows of a sheet part, each with its cells as the text Excel shows, streaming. */
+function sheetXmlRows(stream: Readable, ctx: SheetContext): AsyncGenerator<SheetRow> {
+  const out: SheetRow[] = [];
+  let row: SheetRow | undefined;
+  let lastRow = 0;
+  let col = 0;
+  let type = 'n';
+  let style = 0;
+  let value: string[] | undefined;
+  let inline: string[] | undefined;
+  let inV = false;
+  let inT = false;
+  let phonetic = 0;
+  const cellValue = (): CellValue => {
+    const v = (value ?? []).join('');
+    switch (type) {
+      case 's': {
+        const s = ctx.strings[Number(v)];
+        return s ?? '';
+      }
+      case 'inlineStr':
+        return unescapeOoxml((inline ?? []).join(''));
+      case 'str':
+        return unescapeOoxml(v);
+      case 'b':
+        return v.trim() === '1' || v.trim().toLowerCase() === 'true';
+      case 'e':
+        return { error: v };
+      case 'd': {
+        if (!v) return '';
+        const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.length <= 10 ? `${v}T00:00:00` : v}Z`);
+        return Number.isNaN(d.getTime()) ? v : d;
+      }
+      default: {
+        if (v.trim() === '') return inline ? unescapeOoxml(inline.join('')) : '';
+        const n = Number(v);
+        if (!Number.isFinite(n)) return v;
+        return isDateFormat(ctx.formats[style]) ? serialToDate(n, ctx.date1904) : n;
+      }
+    }
+  };
+  return xmlPart(stream, {
+    out,
+    open: (local, tag) => {
+      switch (local) {
+        case 'row': {
+          const r = Number(attr(tag.attributes, 'r'));
+          lastRow = Number.isInteger(r) && r > 0 ? r : lastRow + 1;
+          row = { number: lastRow, cells: [] };
+          col = 0;
+          return;
+        }
+        case 'c':
+          col = columnOf(attr(tag.attributes, 'r')) ?? col + 1;
+          type = attr(tag.attributes, 't') ?? 'n';
+          style = Number(attr(tag.attributes, 's') ?? 0) || 0;
+          value = undefined;
+          inline = undefined;
+          return;
+        case 'v':
+          inV = true;
+          value = [];
+          return;
+        case 'is':
+          inline = [];
+          return;
+        case 'rPh':
+          phonetic++;
+          return;
+        case 't':
+          if (inline && phonetic === 0) inT = true;
+          return;
+      }
+    },
+    close: (local) => {
+      switch (local) {
+        case 'v':
+          inV = false;
+          return;
+        case 't':
+          inT = false;
+          return;
+        case 'rPh':
+          phonetic--;
+          return;
+        case 'c': {
+          if (!row) return;
+          const fmt = ctx.formats[style];
+          const text = cellText({ value: cellValue(), ...(fmt ? { numFmt: fmt } : {}) }, ctx.date1904);
+          if (text !== '') row.cells[col - 1] = text;
+          return;
+        }
+        case 'row':
+          if (row) out.push(row);
+          row = undefined;
+          return;
+      }
+    },
+    text: (t) => {
+      if (inV) value?.push(t);
+      else if (inT) inline?.push(t);
+    },
+  });
+}
+
+async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOptions): RowSource {
+  info.encoding = 'utf-8';
+  info.bom = false;
+  yield* withZip(input, async function* (zip) {
+    const book = await workbookParts(zip);
+    if (book.sheets.length === 0) throw new Error('the workbook has no sheet');
+    const wanted = options.sheet?.trim().toLowerCase();
+    const sheet =
+      wanted === undefined ? book.sheets[0] : book.sheets.find((s) => s.name.trim().toLowerCase() === wanted);
+    if (!sheet)
+      throw new SheetNotFoundError(
+        options.sheet ?? '',
+        book.sheets.map((s) => s.name),
+      );
+    if (!sheet.part || !zip.has(sheet.part))
+      throw new Error(`the sheet "${sheet.name}" has no part in the zip (${sheet.part ?? 'no relationship'})`);
+    const ctx: SheetContext = {
+      formats: await cellFormats(zip, book.styles),
+      strings: await sharedStrings(zip, book.sharedStrings),
+      date1904: book.date1904,
+    };
+    options.onSheet?.(sheet.name);
+    yield* tableRows(sheetXmlRows(await zip.open(sheet.part), ctx));
+  });
 }
 
 /** A sheet's non-blank rows, past any title block above the table. */
-async function* tableRows(sheet: StreamSheet, date1904: boolean): RowSource {
+async function* tableRows(rows: AsyncIterable<SheetRow>): RowSource {
   const pending: RawRow[] = [];
   let table = false;
-  for await (const row of sheet) {
+  for await (const row of rows) {
     const cells: string[] = [];
-    row.eachCell({ includeEmpty: false }, (cell, col) => {
-      cells[col - 1] = repairMojibake(cellText(cell, date1904).trim());
-    });
-    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+    for (let i = 0; i < row.cells.length; i++) cells[i] = repairMojibake((row.cells[i] ?? '').trim());
     const filled = cells.filter((c) => c !== '').length;
     if (filled === 0) continue;
     const out: RawRow = { cells, line: row.number, raw: cells.join('\t') };
