@@ -15,9 +15,12 @@
  *                        # database simpul_bench_search_<N> is kept and reused
  *   npm run bench:catalog -- --search-only --db simpul_bench_123  # search a kept one
  *
- * The corpus varies the real records in ../shared/data/marc: new control
- * numbers, a varied title for most records and the same title for some, so
- * that matching has real work, spread over the ten demo libraries.
+ * The corpus varies the real records in ../shared/data/marc, spread over the
+ * ten demo libraries. --corpus catalog (default): what a union catalog holds,
+ * distinct titles (subject words before the real title, an ISBN and a year of
+ * their own), every tenth an exact copy of a real record held by two
+ * libraries. --corpus near-duplicates: every record a variant title of a few
+ * thousand real ones, the matcher's worst case.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -55,6 +58,9 @@ const { values: args } = parseArgs({
     'search-only': { type: 'boolean', default: false },
     db: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
+    // catalog: distinct manifestations, every tenth an exact copy held by two libraries (a union catalog);
+    // near-duplicates: the old corpus, every record a variant title of a few thousand real ones (matching's worst case)
+    corpus: { type: 'string', default: 'catalog' },
     help: { type: 'boolean', default: false },
     // internal: run one target in this process and print its rows as JSON (each target gets its own process,
     // so peak memory is that target's alone: PGlite's heap is not mixed into the server's figure)
@@ -72,10 +78,19 @@ if (args.help) {
                    on PGlite the same corpus in memory
   --db NAME        with --search-only: search this kept PostgreSQL database instead
   --rebuild        with --search-only: build simpul_bench_search_<N> again
-  --keep           full run: keep the PostgreSQL database (its name is printed)`);
+  --keep           full run: keep the PostgreSQL database (its name is printed)
+  --corpus KIND    catalog (default): distinct titles, each with its own ISBN and year, every tenth
+                   an exact copy of a real record also held by another library (a union catalog);
+                   near-duplicates: every record a variant title of one of a few thousand real
+                   records (the matcher's worst case: many near copies reach each other's keys)`);
   process.exit(0);
 }
 const N = Number(args.n);
+const CORPUS = args.corpus as string;
+if (CORPUS !== 'catalog' && CORPUS !== 'near-duplicates') {
+  console.error(`--corpus is catalog or near-duplicates, not ${CORPUS}`);
+  process.exit(2);
+}
 const SEARCH_ONLY = Boolean(args['search-only']);
 const LIBRARIES = [
   'BUNGHATTA',
@@ -150,19 +165,87 @@ function vary(base: MarcRecord, i: number): MarcRecord {
   };
 }
 
+/** A valid ISBN-13 of its own for record i (978-6, then i in eight digits, then the check digit). */
+function isbnOf(i: number): string {
+  const body = `9786${String(i).padStart(8, '0')}`;
+  let sum = 0;
+  for (let k = 0; k < 12; k++) sum += Number(body[k]) * (k % 2 ? 3 : 1);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
+/**
+ * Record i of a union-catalog corpus: a manifestation of its own (two subject words before the real title,
+ * its own ISBN and year, no OCLC number of the original), so that matching has the work a real union catalog
+ * gives it: most records reach a few candidates through shared title words and match none of them.
+ */
+function distinct(base: MarcRecord, i: number): MarcRecord {
+  const prefix = `${WORDS[i % WORDS.length]} ${WORDS[Math.floor(i / WORDS.length) % WORDS.length]} `;
+  const year = String(1950 + ((i * 7) % 70));
+  const fields = base.fields.flatMap((f): MarcRecord['fields'] => {
+    if (isControlField(f)) {
+      if (f.tag === '001') return [{ tag: '001', value: `bench-${i}` }];
+      if (f.tag === '008' && f.value.length >= 11)
+        return [{ tag: '008', value: `${f.value.slice(0, 7)}${year}${f.value.slice(11)}` }];
+      return [f];
+    }
+    if (f.tag === '020' || f.tag === '035' || f.tag === '010') return [];
+    if (f.tag === '245')
+      return [
+        {
+          ...f,
+          subfields: f.subfields.map((s, k) =>
+            s.code === 'a' && k === 0 ? { ...s, value: `${prefix}${s.value}` } : s,
+          ),
+        },
+      ];
+    if (f.tag === '260' || f.tag === '264')
+      return [{ ...f, subfields: f.subfields.map((s) => (s.code === 'c' ? { ...s, value: `${year}.` } : s)) }];
+    return [f];
+  });
+  const at = fields.findIndex((f) => !isControlField(f) && f.tag > '020');
+  fields.splice(at < 0 ? fields.length : at, 0, {
+    tag: '020',
+    ind1: ' ',
+    ind2: ' ',
+    subfields: [{ code: 'a', value: isbnOf(i) }],
+  });
+  return { leader: base.leader, fields };
+}
+
+/** Record i of the corpus and the library (index) whose file it goes to. */
+function corpusRecord(base: MarcRecord[], i: number): { rec: MarcRecord; lib: number } {
+  if (CORPUS === 'near-duplicates') {
+    // Duplicates go to the next library, so a title is held by two libraries.
+    const lib = i % 10 === 0 ? (Math.floor(i / 10) + 1) % LIBRARIES.length : i % LIBRARIES.length;
+    return { rec: vary(base[Math.floor(i / 10) % base.length] as MarcRecord, i), lib };
+  }
+  if (i % 10 !== 0) return { rec: distinct(base[i % base.length] as MarcRecord, i), lib: i % LIBRARIES.length };
+  // Every tenth: an exact copy (own control number) of a real record; the copies of one real record go to
+  // different libraries, so each is held by about two (N/10 copies of N/20 records, at most all of them).
+  const d = i / 10;
+  const m = Math.max(1, Math.min(base.length, Math.floor(N / 20)));
+  const b = d % m;
+  const copy = Math.floor(d / m);
+  const src = base[b] as MarcRecord;
+  const rec = {
+    leader: src.leader,
+    fields: src.fields.map((f) => (isControlField(f) && f.tag === '001' ? { tag: '001', value: `bench-${i}` } : f)),
+  };
+  return { rec, lib: (b + copy) % LIBRARIES.length };
+}
+
 async function buildCorpus(dir: string): Promise<{ files: string[]; all: string }> {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
-  const all = path.join(dir, `corpus-${N}.mrc`);
-  const files = LIBRARIES.map((l) => path.join(dir, `corpus-${N}-${l}.mrc`));
+  const all = path.join(dir, `corpus-${CORPUS}-${N}.mrc`);
+  const files = LIBRARIES.map((l) => path.join(dir, `corpus-${CORPUS}-${N}-${l}.mrc`));
   if (existsSync(all) && files.every(existsSync)) return { files, all };
   const base = await realRecords();
   const outs = files.map((f) => createWriteStream(f));
   const whole = createWriteStream(all);
   for (let i = 0; i < N; i++) {
-    // Duplicates go to the next library, so a title is held by two libraries.
-    const lib = i % 10 === 0 ? (Math.floor(i / 10) + 1) % LIBRARIES.length : i % LIBRARIES.length;
-    const rec = toIso2709(vary(base[Math.floor(i / 10) % base.length] as MarcRecord, i));
+    const { rec: record, lib } = corpusRecord(base, i);
+    const rec = toIso2709(record);
     const out = outs[lib] as ReturnType<typeof createWriteStream>;
     if (!out.write(rec)) await once(out, 'drain');
     if (!whole.write(rec)) await once(whole, 'drain');
@@ -210,6 +293,17 @@ async function ingestAll(database: Database, files: string[]) {
   const pg0 = await backendCpuNs(database);
   const t = performance.now();
   let records = 0;
+  let matched = 0;
+  // The heap still held after each library's file (after a full collection, when the child may collect):
+  // what grows here is what the ingest keeps from file to file.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const kept: number[] = [];
+  const heapKept = () => {
+    if (!gc) return;
+    gc();
+    kept.push(process.memoryUsage().heapUsed / 1048576);
+  };
+  heapKept();
   for (const [k, file] of files.entries()) {
     const libraryId = libs.get(LIBRARIES[k] as string) as number;
     const batch = await db
@@ -225,6 +319,8 @@ async function ingestAll(database: Database, files: string[]) {
       { chunkSize: 1000 },
     );
     records += counts.read;
+    matched += counts.matched;
+    heapKept();
   }
   const seconds = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -251,6 +347,8 @@ async function ingestAll(database: Database, files: string[]) {
     clusters: Number(clusters.n),
     nodeCpu,
     pgCpu,
+    matched,
+    kept,
   };
 }
 
@@ -414,7 +512,14 @@ if (args.only === 'parse') {
 
 /** Runs one target in a child process (same tsx loader) and takes back its rows. */
 async function inChild(name: string): Promise<Array<[string, string]>> {
-  const argv = [...process.execArgv, process.argv[1] as string, ...process.argv.slice(2), '--only', name];
+  const argv = [
+    ...process.execArgv,
+    '--expose-gc',
+    process.argv[1] as string,
+    ...process.argv.slice(2),
+    '--only',
+    name,
+  ];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => {
@@ -462,8 +567,10 @@ for (const [name, open] of targets) {
     const ing = await ingestAll(database, files);
     rows.push([
       `ingest on ${name} (records/s; parse+normalise+match+store+index)`,
-      `${Math.round(ing.rate).toLocaleString('en')} (${ing.records.toLocaleString('en')} records in ${ing.seconds.toFixed(0)} s, ${ing.clusters.toLocaleString('en')} clusters)`,
+      `${Math.round(ing.rate).toLocaleString('en')} (${ing.records.toLocaleString('en')} records in ${ing.seconds.toFixed(0)} s, ${ing.clusters.toLocaleString('en')} clusters, ${ing.matched.toLocaleString('en')} matched)`,
     ]);
+    if (ing.kept.length)
+      rows.push([`heap kept after each library's file on ${name} (MB)`, ing.kept.map((x) => x.toFixed(0)).join(' ')]);
     rows.push([`peak memory during ingest on ${name} (RSS MB)`, ing.peakMb.toFixed(0)]);
     rows.push([
       `load average after ingest on ${name} (1/5/15 min)`,
@@ -488,5 +595,5 @@ if (args.only) {
 if (!process.env.DATABASE_URL) rows.push(['PostgreSQL server', 'skipped: set DATABASE_URL']);
 
 const w = Math.max(...rows.map((r) => r[0].length));
-console.log(`\nSimpul catalog benchmark, N = ${N.toLocaleString('en')}\n`);
+console.log(`\nSimpul catalog benchmark, N = ${N.toLocaleString('en')}, corpus ${CORPUS}\n`);
 for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
