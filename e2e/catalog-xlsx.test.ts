@@ -77,4 +77,56 @@ describe('importing an Excel workbook through a column mapping', () => {
     ]);
     await page.close();
   });
+
+  it('reads the worksheet the librarian picks from the workbook, in the preview and in the import', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Buku').addRows([
+      ['Judul', 'Pengarang', 'Tahun'],
+      ['Siti Nurbaya', 'Marah Rusli', 1922],
+    ]);
+    wb.addWorksheet('Majalah').addRows([
+      ['Judul', 'Penerbit', 'Tahun'],
+      ['Tempo', 'Tempo Inti Media', 1971],
+      ['Gatra', 'Era Media Informasi', 1994],
+    ]);
+    const file = {
+      name: 'koleksi.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+    };
+    const page = await h.pageAs('pustakawan.bunghatta');
+    await page.getByRole('link', { name: 'Impor katalog' }).click();
+    await page.getByLabel('Format').selectOption('csv');
+    await page.locator('input[type=file]').setInputFiles(file);
+    const preview = page.getByTestId('mapping-preview');
+    await expect.poll(() => preview.textContent()).toContain('Siti Nurbaya');
+    const choice = page.getByLabel(/^Lembar kerja/);
+    expect(await choice.locator('option').allTextContents()).toEqual(['Buku', 'Majalah']);
+    await choice.selectOption('Majalah');
+    await expect.poll(() => page.getByTestId('mapping-sheet').textContent()).toBe('Lembar yang dibaca: Majalah');
+    await expect.poll(() => preview.textContent()).toContain('Tempo');
+    expect(await preview.textContent()).not.toContain('Siti Nurbaya');
+    await expect.poll(() => page.getByLabel('Ruas: Penerbit').inputValue()).toBe('publisher');
+
+    await page.getByLabel('Nama pemetaan').fill('Majalah Excel');
+    await page.getByRole('button', { name: 'Simpan pemetaan' }).click();
+    await expect
+      .poll(() => page.getByTestId('mapping-panel').getByRole('status').textContent())
+      .toBe('Pemetaan disimpan');
+    await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+    const batch = page.getByTestId('batch');
+    await expect
+      .poll(async () => (await h.s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
+      .toContain('selesai');
+    expect(await batch.locator('[data-count=added]').textContent()).toBe('2');
+    const titles = await h.s.ctx.database.db
+      .selectFrom('source_records as r')
+      .innerJoin('import_batches as b', 'b.id', 'r.batch_id')
+      .where('b.filename', '=', 'koleksi.xlsx')
+      .select(['r.position'])
+      .orderBy('r.position')
+      .execute();
+    expect(titles.map((t) => t.position)).toEqual(['row 2 of sheet Majalah', 'row 3 of sheet Majalah']);
+    await page.close();
+  });
 });

@@ -90,6 +90,11 @@ const Problem = Type.Object({
 const PreviewSchema = Type.Object({
   format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
   sheet: Nullable(Type.String({ description: 'the sheet read, for a workbook' })),
+  sheets: Nullable(
+    Type.Array(Type.Object({ name: Type.String(), hidden: Type.Boolean() }), {
+      description: "a workbook's sheets in tab order: the preview and the upload may name any of them",
+    }),
+  ),
   encoding: Type.String(),
   delimiter: Type.String(),
   header: Nullable(Type.Array(Type.String())),

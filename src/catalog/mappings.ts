@@ -14,7 +14,13 @@ import {
   toSpreadsheetMapping,
 } from './formats/column-mapping.ts';
 import { type CsvBibResult, type CsvDelimiter, type CsvEncoding, readBibsCsv, readCsvHead } from './formats/csv.ts';
-import { readBibsSheet, readSheetHead, SheetNotFoundError, spreadsheetKind } from './formats/xlsx.ts';
+import {
+  readBibsSheet,
+  readSheetHead,
+  SheetNotFoundError,
+  spreadsheetKind,
+  type WorkbookSheet,
+} from './formats/xlsx.ts';
 import { classifyReason, reasonText } from './rejection-reasons.ts';
 import type { Bib, BibFormat } from './types.ts';
 
@@ -271,6 +277,8 @@ export interface Preview {
   /** What the sample is: delimited text, or an Excel workbook (then `sheet` is the sheet read). */
   format: 'csv' | 'xlsx';
   sheet: string | null;
+  /** A workbook's sheets in tab order (the upload may name any of them); null for delimited text. */
+  sheets: WorkbookSheet[] | null;
   encoding: 'utf-8' | 'windows-1252';
   delimiter: DelimiterName;
   header: string[] | null;
@@ -353,10 +361,14 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   const delimiter = isXlsx ? undefined : delimiterChar(given ? given.delimiter : input.delimiter);
   const encoding = given?.encoding ?? input.encoding ?? 'auto';
   let sheet: string | null = null;
+  let sheets: WorkbookSheet[] | null = null;
   const sheetOpts = {
     ...(input.sheet ? { sheet: input.sheet } : {}),
     onSheet: (name: string) => {
       sheet = name;
+    },
+    onSheets: (all: WorkbookSheet[]) => {
+      sheets = all;
     },
   };
   let head: { info: { encoding: 'utf-8' | 'windows-1252'; delimiter: CsvDelimiter }; rows: string[][] };
@@ -445,6 +457,7 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   return {
     format: isXlsx ? 'xlsx' : 'csv',
     sheet,
+    sheets,
     encoding: head.info.encoding,
     delimiter: delimiterName(head.info.delimiter),
     header,

@@ -101,7 +101,12 @@ describe('Excel workbooks (.xlsx)', () => {
       sample: (await bukuInduk()).toString('base64'),
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ format: 'xlsx', sheet: 'Buku Induk', delimiter: 'tab' });
+    expect(r.body).toMatchObject({
+      format: 'xlsx',
+      sheet: 'Buku Induk',
+      sheets: [{ name: 'Buku Induk', hidden: false }],
+      delimiter: 'tab',
+    });
     expect(r.body.header).toEqual(['No. Induk', 'Judul', 'Pengarang', 'ISBN', 'Tahun', 'Tgl. Masuk', 'Lokasi']);
     const guessed = Object.fromEntries(
       r.body.guess.map((g: { column: string; field: string | null }) => [g.column, g.field]),
@@ -119,6 +124,35 @@ describe('Excel workbooks (.xlsx)', () => {
       reasonCode: 'no_title',
       reasonText: { id: 'Tidak ada judul', en: 'No title' },
     });
+  });
+
+  it('lists the sheets of a workbook and previews the one chosen', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Buku').addRows([
+      ['Judul', 'Tahun'],
+      ['Laskar Pelangi', 2005],
+    ]);
+    wb.addWorksheet('Majalah').addRows([
+      ['Judul', 'Tahun'],
+      ['Tempo', 1971],
+      ['Gatra', 1994],
+    ]);
+    wb.addWorksheet('Catatan', { state: 'hidden' }).addRow(['catatan petugas']);
+    const sample = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+    const nurul = await s.as('pustakawan.bunghatta');
+    const r = await nurul.post('/api/v1/libraries/BUNGHATTA/mappings/preview', { sample, sheet: 'majalah' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.sheet).toBe('Majalah');
+    expect(r.body.sheets).toEqual([
+      { name: 'Buku', hidden: false },
+      { name: 'Majalah', hidden: false },
+      { name: 'Catatan', hidden: true },
+    ]);
+    expect(r.body.rows.map((x: { bib: { title: string } }) => x.bib.title)).toEqual(['Tempo', 'Gatra']);
+    const csv = await nurul.post('/api/v1/libraries/BUNGHATTA/mappings/preview', {
+      sample: Buffer.from('Judul,Tahun\nTempo,1971\n').toString('base64'),
+    });
+    expect(csv.body).toMatchObject({ format: 'csv', sheet: null, sheets: null });
   });
 
   it('refuses a cut workbook, an OpenDocument file and a missing sheet with a reason in both languages', async () => {

@@ -97,6 +97,13 @@ export interface SheetReadOptions {
   sheet?: string | undefined;
   /** Called with the sheet's name once it is known. */
   onSheet?: (name: string) => void;
+  /** Called with every sheet of the workbook, in tab order (a hidden one says so), before any is read. */
+  onSheets?: (sheets: WorkbookSheet[]) => void;
+}
+
+export interface WorkbookSheet {
+  name: string;
+  hidden: boolean;
 }
 
 type Input = AsyncIterable<Uint8Array> | Uint8Array | string;
@@ -623,6 +630,9 @@ async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOpt
   yield* withZip(input, async function* (zip) {
     const book = await workbookParts(zip);
     if (book.sheets.length === 0) throw new Error('the workbook has no sheet');
+    options.onSheets?.(
+      book.sheets.map((s) => ({ name: s.name, hidden: s.state === 'hidden' || s.state === 'veryHidden' })),
+    );
     const wanted = options.sheet?.trim().toLowerCase();
     const sheet =
       wanted === undefined ? book.sheets[0] : book.sheets.find((s) => s.name.trim().toLowerCase() === wanted);

@@ -66,6 +66,7 @@ export function ImportsPage() {
   const [progress, setProgress] = useState<number | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [mappingId, setMappingId] = useState<number | null>(null);
+  const [sheet, setSheet] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
@@ -115,6 +116,7 @@ export function ImportsPage() {
         filename: file.name,
         ...(format && !viaMapping ? { format } : {}),
         ...(viaMapping ? { mapping: String(mappingId) } : {}),
+        ...(viaMapping && sheet ? { sheet } : {}),
       });
       const csrf = (await api<{ csrfToken: string | null }>('GET', '/api/v1/auth/me')).csrfToken;
       const b = await upload(`/api/v1/libraries/${library}/imports?${qs}`, file, csrf, setProgress);
@@ -151,7 +153,9 @@ export function ImportsPage() {
             ))}
           </select>
         </Field>
-        {format === 'csv' && library ? <MappingPanel library={library} file={file} onMapping={setMappingId} /> : null}
+        {format === 'csv' && library ? (
+          <MappingPanel library={library} file={file} onMapping={setMappingId} onSheet={setSheet} />
+        ) : null}
         {progress !== null ? <progress max={1} value={progress} aria-label={t('uploading')} /> : null}
         <ErrorBox error={error} />
         <div className="actions">

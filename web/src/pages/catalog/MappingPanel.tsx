@@ -32,6 +32,7 @@ interface PreviewBib {
 interface Preview {
   format: 'csv' | 'xlsx';
   sheet: string | null;
+  sheets: Array<{ name: string; hidden: boolean }> | null;
   encoding: string;
   delimiter: string;
   header: string[] | null;
@@ -87,11 +88,14 @@ export function MappingPanel({
   library,
   file,
   onMapping,
+  onSheet,
 }: {
   library: string;
   file: File | null;
   /** The saved mapping the upload will use, or null while there is none. */
   onMapping(id: number | null): void;
+  /** The workbook sheet chosen (the upload reads it), or null: the first sheet, or a CSV file. */
+  onSheet?(name: string | null): void;
 }) {
   const { t, pick } = useI18n();
   const [saved, setSaved] = useState<SavedMapping[]>([]);
@@ -100,6 +104,8 @@ export function MappingPanel({
   const [spec, setSpec] = useState<Spec | null>(null);
   const [table, setTable] = useState<Column[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
+  /** The sheet asked for; null reads the workbook's first. */
+  const [sheet, setSheet] = useState<string | null>(null);
   const [dirty, setDirty] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -114,6 +120,11 @@ export function MappingPanel({
   }, [loadSaved]);
 
   useEffect(() => onMapping(chosen !== null && !dirty ? chosen : null), [chosen, dirty, onMapping]);
+
+  // Another file: its first sheet again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the file is what resets the choice
+  useEffect(() => setSheet(null), [file]);
+  useEffect(() => onSheet?.(sheet), [sheet, onSheet]);
 
   const sent = (s: Spec, cols: Column[]): Spec => ({ ...s, columns: cols.filter((c) => c.field !== '') });
 
@@ -130,7 +141,7 @@ export function MappingPanel({
         setError(e instanceof WorkbookTooBig ? new Error(t('mapWorkbookTooBig')) : e);
         return;
       }
-      const body: Record<string, unknown> = { ...sample, rows: 10 };
+      const body: Record<string, unknown> = { ...sample, rows: 10, ...(sheet ? { sheet } : {}) };
       if (how.ref !== undefined) body.mappingRef = String(how.ref);
       else if (how.mapping) body.mapping = how.mapping;
       else if (how.hasHeader !== undefined) body.hasHeader = how.hasHeader;
@@ -145,7 +156,7 @@ export function MappingPanel({
         setError(e);
       }
     },
-    [file, library, t],
+    [file, library, t, sheet],
   );
 
   // A new file, or another saved mapping: read it again.
@@ -222,6 +233,24 @@ export function MappingPanel({
         </select>
       </Field>
       {!file ? <p className="muted">{t('mapNeedFile')}</p> : null}
+      {file && preview?.format === 'xlsx' && preview.sheets && preview.sheets.length > 1 ? (
+        <Field label={t('mapSheetChoose')}>
+          <select
+            data-testid="mapping-sheet-choice"
+            value={preview.sheet ?? ''}
+            onChange={(e) => {
+              setNotice(null);
+              setSheet(e.target.value);
+            }}
+          >
+            {preview.sheets.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.hidden ? `${s.name} (${t('mapSheetHidden')})` : s.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
       {file && preview?.format === 'xlsx' && preview.sheet ? (
         <p className="muted small" data-testid="mapping-sheet">
           {t('mapSheet')}: {preview.sheet}
