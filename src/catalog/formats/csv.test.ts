@@ -289,6 +289,17 @@ describe('saved spreadsheet mappings', () => {
     });
   });
 
+  it('gives an ISBN-10 typed as a number its leading zeros back, and leaves other digits alone', async () => {
+    const mapping: SpreadsheetMapping = { columns: { Judul: 'title', ISBN: 'isbn', Nomor: 'isbnOrIssn' } };
+    const csv = 'Judul,ISBN,Nomor\nA,198534531,198534531\nB,7000007,123456788\nC,9789793062792,\n';
+    const bibs = okBibs(await all(readBibsCsv(Buffer.from(csv), mapping)));
+    expect(bibs.map((b) => b.isbns)).toEqual([
+      ['0198534531', '0198534531'],
+      ['7000007', '123456788'],
+      ['9789793062792'],
+    ]);
+  });
+
   it('maps the UNPI journal table: ISSNs recognised, multi-line abstracts keep line numbers right', async () => {
     const mapping: SpreadsheetMapping = {
       columns: { kd_jurnal: 'sourceId', judul: 'title', thn_terbit: 'year', issn_isbn: 'isbnOrIssn', abstrak: 'notes' },

@@ -9,6 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import { type CsvError, type Options as CsvParseOptions, parse } from 'csv-parse';
+import { isValidIsbn10 } from '../isbn.ts';
 import type { Bib, BibFormat, ItemInput, ItemStatus } from '../types.ts';
 import { addIdentifier, classifyIdentifier, findIsbns, isValidIssn, parsePages, parseYear } from './identifiers.ts';
 import { normalizeLanguage } from './language.ts';
@@ -418,6 +419,18 @@ async function* csvRows(
 }
 
 /**
+ * An ISBN-10 typed into a spreadsheet as a number loses its leading zeros (0-19-853453-1 becomes 198534531,
+ * in Excel and in a CSV file Excel saved). Eight or nine bare digits that are a valid ISBN-10 once the zeros
+ * are back get them back; anything else is left as it is (and rejected, if invalid, where ISBNs are checked).
+ */
+export function leadingZerosBack(part: string): string {
+  const t = part.trim();
+  if (!/^\d{8,9}$/.test(t)) return part;
+  const full = t.padStart(10, '0');
+  return isValidIsbn10(full) ? full : part;
+}
+
+/**
  * SLiMS writes values between quotes without escaping quotes inside them;
  * csv-parse (relax_quotes) then keeps the outer quotes as data.
  */
@@ -538,7 +551,7 @@ export function rowToBib(cells: string[], fields: (BibField | undefined)[], mapp
         bib.subjects.push(...splitMulti(v, sep));
         break;
       case 'isbn':
-        bib.isbns.push(...splitMulti(v, sep));
+        for (const part of splitMulti(v, sep)) bib.isbns.push(leadingZerosBack(part));
         break;
       case 'issn':
         bib.issns.push(...splitMulti(v, sep));
@@ -546,7 +559,8 @@ export function rowToBib(cells: string[], fields: (BibField | undefined)[], mapp
       case 'isbnOrIssn':
         for (const part of splitMulti(v, sep)) {
           if (/^\d{4}-?\d{3}[\dXx]$/.test(part) && isValidIssn(part)) bib.issns.push(part.toUpperCase());
-          else if (findIsbns(part).length > 0 || /\d{9}/.test(part.replace(/[-\s]/g, ''))) bib.isbns.push(part);
+          else if (findIsbns(part).length > 0 || /\d{9}/.test(part.replace(/[-\s]/g, '')))
+            bib.isbns.push(leadingZerosBack(part));
         }
         break;
       case 'language': {
