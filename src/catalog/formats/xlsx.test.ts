@@ -285,6 +285,30 @@ describe('reading .xlsx workbooks', () => {
     }
   });
 
+  it('gives cells merged downwards to every row they cover, not the banner across', async () => {
+    const file = await workbook({
+      Buku: (ws) => {
+        ws.addRow(['DAFTAR BUKU PERPUSTAKAAN SDN 01 BUKITTINGGI']);
+        ws.mergeCells('A1:C1');
+        ws.addRow(['Judul', 'Eksemplar', 'Lokasi']);
+        ws.addRow(['Siti Nurbaya', 'B001', 'Rak Sastra']);
+        ws.addRow([null, 'B002', null]);
+        ws.addRow([null, 'B003', null]);
+        ws.addRow(['Laskar Pelangi', 'B004', 'Rak Novel']);
+        ws.mergeCells('A3:A5');
+        ws.mergeCells('C3:C4');
+      },
+    });
+    // The banner is the title block above the table, passed over.
+    expect(await readSheetHead(file, { rows: 10 })).toEqual([
+      ['Judul', 'Eksemplar', 'Lokasi'],
+      ['Siti Nurbaya', 'B001', 'Rak Sastra'],
+      ['Siti Nurbaya', 'B002', 'Rak Sastra'],
+      ['Siti Nurbaya', 'B003'],
+      ['Laskar Pelangi', 'B004', 'Rak Novel'],
+    ]);
+  });
+
   it('turns cell values into the text Excel shows', () => {
     expect(cellText({ value: 9786020000000 })).toBe('9786020000000');
     expect(cellText({ value: 0.1 + 0.2 })).toBe('0.3');

@@ -24,9 +24,9 @@
  * back), dates become YYYY-MM-DD, formulas give their cached result, rich text
  * and hyperlinks their text, errors (#N/A) nothing. Blank rows are skipped, and
  * a title block above the table (one-cell rows such as a merged "DAFTAR BUKU
- * PERPUSTAKAAN ..." banner) is passed over. Cells merged downwards are only
- * filled in their first row (the sheet stores the value there alone), so a row
- * below a merged title is rejected as having no title.
+ * PERPUSTAKAAN ..." banner) is passed over. Cells merged downwards (a title
+ * or a shelf written once for several copies) give their value to every row
+ * they cover.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -508,6 +508,83 @@ function columnOf(ref: string | undefined): number | undefined {
   return col || undefined;
 }
 
+/** A cell reference "B12" -> [row 12, column 2], or undefined. */
+function cellRef(ref: string): [number, number] | undefined {
+  const m = /^([A-Za-z]{1,3})(\d{1,7})$/.exec(ref);
+  if (!m) return undefined;
+  return [Number(m[2]), columnOf(m[1]) as number];
+}
+
+/** Cells merged downwards: for each row below a merge's first, the columns that take the first row's value. */
+type DownMerges = Map<number, Array<{ col: number; from: number }>>;
+
+/**
+ * The sheet's merges that reach down (a title or a shelf written once for several rows), read before the
+ * rows: <mergeCells> stands after <sheetData>, so the part is run through once more, unpacked but not parsed
+ * (a scan for <mergeCell ref=...>), before it is streamed. Merges across only (banners) need nothing: the
+ * cells they cover are empty anyway.
+ */
+async function downMerges(stream: Readable): Promise<DownMerges> {
+  const out: DownMerges = new Map();
+  const decoder = new StringDecoder('utf8');
+  const tag = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+):([A-Za-z]+\d+)"/g;
+  let carry = '';
+  const scan = (text: string) => {
+    tag.lastIndex = 0;
+    let end = 0;
+    for (let m = tag.exec(text); m; m = tag.exec(text)) {
+      end = tag.lastIndex;
+      const a = cellRef(m[1] as string);
+      const b = cellRef(m[2] as string);
+      if (!a || !b || b[0] <= a[0]) continue;
+      // Beyond this a "merge" is a formatting accident, not a value meant for each row.
+      for (let r = a[0] + 1; r <= Math.min(b[0], a[0] + 10_000); r++) {
+        const list = out.get(r) ?? [];
+        list.push({ col: a[1], from: a[0] });
+        out.set(r, list);
+      }
+    }
+    return end;
+  };
+  try {
+    for await (const chunk of stream) {
+      const text = carry + decoder.write(chunk as Buffer);
+      const end = scan(text);
+      // Keep what may be the start of a tag cut by the chunk's end.
+      const tail = Math.max(end, text.length - 200);
+      carry = text.slice(tail);
+    }
+    scan(carry + decoder.end());
+  } finally {
+    stream.destroy();
+  }
+  return out;
+}
+
+/** Fills the cells merged downwards with the value of the merge's first row (kept only while needed). */
+async function* fillDown(rows: AsyncIterable<SheetRow>, merges: DownMerges): AsyncGenerator<SheetRow> {
+  if (merges.size === 0) {
+    yield* rows;
+    return;
+  }
+  // The last row each merge's first row fills: its cells are let go after it.
+  const lastOf = new Map<number, number>();
+  for (const [r, list] of merges) for (const m of list) lastOf.set(m.from, Math.max(lastOf.get(m.from) ?? 0, r));
+  const values = new Map<number, string[]>();
+  for await (const row of rows) {
+    const fill = merges.get(row.number);
+    if (fill)
+      for (const { col, from } of fill) {
+        const v = values.get(from)?.[col - 1];
+        if (v !== undefined && (row.cells[col - 1] ?? '') === '') row.cells[col - 1] = v;
+      }
+    if (lastOf.has(row.number)) values.set(row.number, row.cells);
+    for (const from of values.keys())
+      if ((lastOf.get(from) ?? 0) <= row.number && from !== row.number) values.delete(from);
+    yield row;
+  }
+}
+
 interface SheetRow {
   number: number;
   cells: string[];
@@ -649,7 +726,8 @@ async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOpt
       date1904: book.date1904,
     };
     options.onSheet?.(sheet.name);
-    yield* tableRows(sheetXmlRows(await zip.open(sheet.part), ctx));
+    const merges = await downMerges(await zip.open(sheet.part));
+    yield* tableRows(fillDown(sheetXmlRows(await zip.open(sheet.part), ctx), merges));
   });
 }
 
