@@ -50,11 +50,7 @@ describe('importing a spreadsheet through a column mapping', () => {
     await expect.poll(() => panel.getByRole('status').textContent()).toBe('Pemetaan disimpan');
     expect(await page.getByTestId('mapping-choice').locator('option:checked').textContent()).toBe('Buku induk SD');
 
-    await page.getByRole('button', { name: 'Unggah dan impor' }).click();
-    const batch = page.getByTestId('batch');
-    await expect
-      .poll(async () => (await h.s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
-      .toContain('selesai');
+    const batch = await h.importFile(page);
     expect(await batch.locator('[data-count=added]').textContent()).toBe('2');
     expect(await batch.locator('[data-count=rejected]').textContent()).toBe('1');
     await expect.poll(() => page.getByText('Cantuman yang ditolak').isVisible()).toBe(true);

@@ -54,11 +54,7 @@ describe('importing an Excel workbook through a column mapping', () => {
     await page.getByRole('button', { name: 'Simpan pemetaan' }).click();
     await expect.poll(() => panel.getByRole('status').textContent()).toBe('Pemetaan disimpan');
 
-    await page.getByRole('button', { name: 'Unggah dan impor' }).click();
-    const batch = page.getByTestId('batch');
-    await expect
-      .poll(async () => (await h.s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
-      .toContain('selesai');
+    const batch = await h.importFile(page);
     expect(await batch.locator('[data-count=added]').textContent()).toBe('2');
     expect(await batch.locator('[data-count=rejected]').textContent()).toBe('1');
     expect(await batch.textContent()).toContain('Format: xlsx');
@@ -113,11 +109,7 @@ describe('importing an Excel workbook through a column mapping', () => {
     await expect
       .poll(() => page.getByTestId('mapping-panel').getByRole('status').textContent())
       .toBe('Pemetaan disimpan');
-    await page.getByRole('button', { name: 'Unggah dan impor' }).click();
-    const batch = page.getByTestId('batch');
-    await expect
-      .poll(async () => (await h.s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
-      .toContain('selesai');
+    const batch = await h.importFile(page);
     expect(await batch.locator('[data-count=added]').textContent()).toBe('2');
     const titles = await h.s.ctx.database.db
       .selectFrom('source_records as r')

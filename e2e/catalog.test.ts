@@ -73,12 +73,7 @@ describe('staff catalogue work', () => {
     await page.getByRole('link', { name: 'Impor katalog' }).click();
     const file = path.resolve(import.meta.dirname, '../../shared/data/marc/pymarc/test/bad_records.mrc');
     await page.locator('input[type=file]').setInputFiles(file);
-    await page.getByRole('button', { name: 'Unggah dan impor' }).click();
-    const batch = page.getByTestId('batch');
-    // The server's job runner is not started in tests: run the queued import now.
-    await expect
-      .poll(async () => (await h.s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
-      .toContain('selesai');
+    const batch = await h.importFile(page);
     expect(Number(await batch.locator('[data-count=rejected]').textContent())).toBeGreaterThan(0);
     await expect.poll(() => page.getByText('Cantuman yang ditolak').isVisible()).toBe(true);
     expect(await page.locator('table.list code').first().textContent()).toMatch(/^byte \d+$/);

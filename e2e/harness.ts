@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { DEMO_PASSWORD } from '../src/demo/seed.ts';
 import { startTestSimpul, type TestSimpul } from '../test/support.ts';
@@ -18,6 +18,11 @@ export interface BrowserSimpul {
   pageAs(username: string): Promise<Page>;
   /** A page in a fresh browser context, signed in as nobody. */
   freshPage(): Promise<Page>;
+  /**
+   * On the import page with a file chosen: presses "Unggah dan impor", runs the queued import (the job
+   * runner is not started in tests) and waits until the batch report says it is done; returns the report.
+   */
+  importFile(page: Page): Promise<Locator>;
 }
 
 /**
@@ -71,6 +76,14 @@ export function startBrowserSimpul(opts: Parameters<typeof startTestSimpul>[0] =
     },
     async freshPage() {
       return (await h.browser.newContext()).newPage();
+    },
+    async importFile(page) {
+      await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+      const batch = page.getByTestId('batch');
+      await expect
+        .poll(async () => (await h.s.jobs.drain()) >= 0 && (await batch.textContent()), { timeout: 15_000 })
+        .toContain('selesai');
+      return batch;
     },
   };
   return h;
