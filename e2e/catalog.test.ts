@@ -82,6 +82,17 @@ describe('staff catalogue work', () => {
     expect(await reason.getAttribute('data-reason')).not.toBe('other');
     expect(await reason.textContent()).not.toBe(await reason.getAttribute('title'));
 
+    // The file had no holding fields: the library holds the title, its copies are not listed (not "0/0").
+    await page.goto(`${h.base}/catalog?q=${encodeURIComponent('pragmatic programmer')}`);
+    const hit = page.locator('ol.hitlist > li').first();
+    await expect
+      .poll(() => hit.textContent())
+      .toContain('UPT Perpustakaan Proklamator Bung Hatta (tercatat, tanpa daftar eksemplar)');
+    await hit.getByRole('link').first().click();
+    await expect
+      .poll(() => page.getByTestId('holdings').textContent())
+      .toContain('UPT Perpustakaan Proklamator Bung Hatta: tercatat, tanpa daftar eksemplar');
+
     // Correct the matcher: split her library's record off a title, then merge it back.
     await page.goto(`${h.base}/catalog?q=${encodeURIComponent('kapal van der wijck')}`);
     await page.getByRole('link', { name: 'Tenggelamnya Kapal Van der Wijck' }).click();

@@ -146,7 +146,9 @@ export function CatalogRecordPage() {
           <ul className="holdings">
             {c.holdings.map((h) => (
               <li key={h.libraryCode} className={h.available > 0 ? 'avail' : 'unavail'}>
-                <strong>{h.libraryName}</strong>: {h.available}/{h.copies} {t('available')}
+                {/* A record without copies (a file without holding fields, or a giver after a redistribution). */}
+                <strong>{h.libraryName}</strong>:{' '}
+                {h.copies > 0 ? `${h.available}/${h.copies} ${t('available')}` : t('noCopiesListed')}
                 {h.callNumbers.length ? <span className="muted"> · {h.callNumbers.join(', ')}</span> : null}
               </li>
             ))}

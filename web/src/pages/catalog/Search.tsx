@@ -221,7 +221,8 @@ export function CatalogSearchPage() {
                       {h.holdings.map((x, i) => (
                         <span key={x.libraryCode} className={x.available > 0 ? 'avail' : 'unavail'}>
                           {i > 0 ? ', ' : ''}
-                          {x.libraryName} ({x.available}/{x.copies} {t('available')})
+                          {x.libraryName} (
+                          {x.copies > 0 ? `${x.available}/${x.copies} ${t('available')}` : t('noCopiesListed')})
                         </span>
                       ))}
                     </div>
