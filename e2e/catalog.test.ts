@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { holdItems } from '../src/catalog/item-status.ts';
 import { sharedPath, startReplayServer } from '../src/catalog/oai/replay-server.ts';
 import { startBrowserSimpul } from './harness.ts';
 
@@ -158,5 +160,51 @@ describe('harvest sources', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("shows which workflow holds a copy, and lets the copy's library release it", async () => {
+    const db = h.s.ctx.database.db;
+    const item = await db
+      .selectFrom('items as i')
+      .innerJoin('libraries as l', 'l.id', 'i.library_id')
+      .innerJoin('clusters as c', 'c.id', 'i.cluster_id')
+      .where('l.code', '=', 'BUNGHATTA')
+      .where('i.barcode', 'is not', null)
+      .where('i.held_by', 'is', null)
+      .where('i.status', '=', 'available')
+      .select(['i.id', 'i.barcode', 'i.cluster_id'])
+      .orderBy('i.id')
+      .executeTakeFirstOrThrow();
+    // A loan the partner reported lost: interlibrary loan holds the copy, whatever Bung Hatta's file says.
+    await holdItems(db, [item.id], 'ill', 'lost');
+    const row = (page: Page) => page.getByTestId('holdings').locator('tr', { hasText: item.barcode as string });
+
+    const other = await h.pageAs('pustakawan.sawahlunto');
+    await other.goto(`${h.base}/catalog/${item.cluster_id}`);
+    await expect.poll(() => row(other).textContent()).toContain('hilang · melalui pinjam antarperpustakaan');
+    expect(await row(other).getByRole('button', { name: 'Lepaskan' }).count()).toBe(0);
+    await other.close();
+
+    const page = await h.pageAs('pustakawan.bunghatta');
+    await page.goto(`${h.base}/catalog/${item.cluster_id}`);
+    await expect.poll(() => row(page).textContent()).toContain('hilang · melalui pinjam antarperpustakaan');
+    await row(page).getByRole('button', { name: 'Lepaskan' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Eksemplar dilepaskan');
+    await expect.poll(() => row(page).textContent()).not.toContain('melalui pinjam antarperpustakaan');
+    expect(await row(page).getByRole('button', { name: 'Lepaskan' }).count()).toBe(0);
+    const after = await db
+      .selectFrom('items')
+      .select(['status', 'held_by'])
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'available', held_by: null });
+    const audited = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'item')
+      .where('entity_id', '=', String(item.id))
+      .execute();
+    expect(audited.map((a) => a.action)).toContain('release_hold');
+    await page.close();
   });
 });

@@ -84,6 +84,18 @@ export function CatalogRecordPage() {
     }
   }
 
+  // A copy a workflow still holds (a loss it reported, a loan it never closed): its library's own data decides again.
+  async function release(itemId: number) {
+    setActionError(null);
+    try {
+      await api('POST', `/api/v1/catalog/items/${itemId}/release`, {});
+      setNotice(t('releaseDone'));
+      setC(await api<Cluster>('GET', `/api/v1/catalog/clusters/${encodeURIComponent(id)}`));
+    } catch (err) {
+      setActionError(err);
+    }
+  }
+
   async function merge(e: FormEvent) {
     e.preventDefault();
     setActionError(null);
@@ -174,6 +186,16 @@ export function CatalogRecordPage() {
                     <td>
                       {t(`itemStatus.${i.status}`)}
                       {i.heldBy ? <small className="muted"> · {t(`heldBy.${i.heldBy}`)}</small> : null}
+                      {i.heldBy && me && (me.libraryCode === i.libraryCode || me.role === 'network_coordinator') ? (
+                        <button
+                          type="button"
+                          className="small-button"
+                          title={t('releaseHint')}
+                          onClick={() => release(i.id)}
+                        >
+                          {t('releaseHold')}
+                        </button>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
