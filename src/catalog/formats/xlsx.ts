@@ -274,6 +274,27 @@ const unescapeOoxml = (s: string) =>
     ? s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
     : s;
 
+/** The text of a string item (<si> of the shared strings, <is> of a cell): its <t> runs, phonetic runs (<rPh>) left out. */
+class RunText {
+  private parts: string[] = [];
+  private inT = false;
+  private phonetic = 0;
+  open(local: string): void {
+    if (local === 'rPh') this.phonetic++;
+    else if (local === 't' && this.phonetic === 0) this.inT = true;
+  }
+  close(local: string): void {
+    if (local === 'rPh') this.phonetic--;
+    else if (local === 't') this.inT = false;
+  }
+  text(t: string): void {
+    if (this.inT) this.parts.push(t);
+  }
+  value(): string {
+    return unescapeOoxml(this.parts.join(''));
+  }
+}
+
 interface SaxTag {
   name: string;
   attributes: Record<string, string>;
@@ -471,26 +492,20 @@ async function sharedStrings(zip: ZipParts, part: string | undefined): Promise<s
   if (zip.size(part) > MAX_SHARED_STRINGS_BYTES)
     throw new Error(`its shared strings are too large (${Math.round(zip.size(part) / 1048576)} MB unpacked)`);
   const strings: string[] = [];
-  let text: string[] | undefined;
-  let inT = false;
-  let phonetic = 0;
+  let item: RunText | undefined;
   await drain(
     xmlPart(await zip.open(part), {
       open: (local) => {
-        if (local === 'si') text = [];
-        else if (local === 'rPh') phonetic++;
-        else if (local === 't' && phonetic === 0) inT = true;
+        if (local === 'si') item = new RunText();
+        else item?.open(local);
       },
       close: (local) => {
         if (local === 'si') {
-          strings.push(unescapeOoxml((text ?? []).join('')));
-          text = undefined;
-        } else if (local === 'rPh') phonetic--;
-        else if (local === 't') inT = false;
+          if (item) strings.push(item.value());
+          item = undefined;
+        } else item?.close(local);
       },
-      text: (t) => {
-        if (inT && text) text.push(t);
-      },
+      text: (t) => item?.text(t),
     }),
   );
   return strings;
@@ -605,10 +620,8 @@ function sheetXmlRows(stream: Readable, ctx: SheetContext): AsyncGenerator<Sheet
   let type = 'n';
   let style = 0;
   let value: string[] | undefined;
-  let inline: string[] | undefined;
+  let inline: RunText | undefined;
   let inV = false;
-  let inT = false;
-  let phonetic = 0;
   const cellValue = (): CellValue => {
     const v = (value ?? []).join('');
     switch (type) {
@@ -617,7 +630,7 @@ function sheetXmlRows(stream: Readable, ctx: SheetContext): AsyncGenerator<Sheet
         return s ?? '';
       }
       case 'inlineStr':
-        return unescapeOoxml((inline ?? []).join(''));
+        return inline?.value() ?? '';
       case 'str':
         return unescapeOoxml(v);
       case 'b':
@@ -630,7 +643,7 @@ function sheetXmlRows(stream: Readable, ctx: SheetContext): AsyncGenerator<Sheet
         return Number.isNaN(d.getTime()) ? v : d;
       }
       default: {
-        if (v.trim() === '') return inline ? unescapeOoxml(inline.join('')) : '';
+        if (v.trim() === '') return inline?.value() ?? '';
         const n = Number(v);
         if (!Number.isFinite(n)) return v;
         return isDateFormat(ctx.formats[style]) ? serialToDate(n, ctx.date1904) : n;
@@ -660,26 +673,16 @@ function sheetXmlRows(stream: Readable, ctx: SheetContext): AsyncGenerator<Sheet
           value = [];
           return;
         case 'is':
-          inline = [];
+          inline = new RunText();
           return;
-        case 'rPh':
-          phonetic++;
-          return;
-        case 't':
-          if (inline && phonetic === 0) inT = true;
-          return;
+        default:
+          inline?.open(local);
       }
     },
     close: (local) => {
       switch (local) {
         case 'v':
           inV = false;
-          return;
-        case 't':
-          inT = false;
-          return;
-        case 'rPh':
-          phonetic--;
           return;
         case 'c': {
           if (!row) return;
@@ -692,11 +695,13 @@ function sheetXmlRows(stream: Readable, ctx: SheetContext): AsyncGenerator<Sheet
           if (row) out.push(row);
           row = undefined;
           return;
+        default:
+          inline?.close(local);
       }
     },
     text: (t) => {
       if (inV) value?.push(t);
-      else if (inT) inline?.push(t);
+      else inline?.text(t);
     },
   });
 }

@@ -72,6 +72,8 @@ export function CatalogRecordPage() {
   const { me } = useSession();
   const navigate = useNavigate();
 
+  const load = () => api<Cluster>('GET', `/api/v1/catalog/clusters/${encodeURIComponent(id)}`);
+
   // Staff correct the matcher; the decision is kept and survives the next import.
   async function split(recordId: number) {
     setActionError(null);
@@ -90,7 +92,7 @@ export function CatalogRecordPage() {
     try {
       await api('POST', `/api/v1/catalog/items/${itemId}/release`, {});
       setNotice(t('releaseDone'));
-      setC(await api<Cluster>('GET', `/api/v1/catalog/clusters/${encodeURIComponent(id)}`));
+      setC(await load());
     } catch (err) {
       setActionError(err);
     }
@@ -104,7 +106,7 @@ export function CatalogRecordPage() {
       await api('POST', `/api/v1/catalog/clusters/${id}/merge`, { other: otherId });
       setNotice(t('mergeDone'));
       setOther('');
-      setC(await api<Cluster>('GET', `/api/v1/catalog/clusters/${encodeURIComponent(id)}`));
+      setC(await load());
     } catch (err) {
       setActionError(err);
     }
