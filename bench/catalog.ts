@@ -559,7 +559,11 @@ for (const [name, open] of targets) {
         await buildSearchCorpus(database.db, await realRecords(), N, LIBRARIES, WORDS, (m) => console.error(`  ${m}`));
         rows.push([`search corpus on ${name} built in (s)`, ((performance.now() - t) / 1000).toFixed(0)]);
       }
-      rows.push(...latencyRows(name, `${N.toLocaleString('en')} clusters`, await searchLatency(database)));
+      // A kept database (--db) holds what it holds, whatever --n says.
+      const held = reused
+        ? Number((await sql<{ n: number }>`select count(*)::int as n from clusters`.execute(database.db)).rows[0]?.n)
+        : N;
+      rows.push(...latencyRows(name, `${held.toLocaleString('en')} clusters`, await searchLatency(database)));
       continue;
     }
     await prepare(database);

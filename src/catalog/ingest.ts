@@ -6,7 +6,7 @@ import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
 import { buildDisplay, rebuildClusters } from './clusters.ts';
 import { applyItemRows, type ItemRow, titleKeyOf } from './item-rows.ts';
 import { classifyReason } from './rejection-reasons.ts';
-import { type ClusterContent, storeClusterIndex, type WordSink } from './search-index.ts';
+import { type ClusterContent, settleSearchIndex, storeClusterIndex, type WordSink } from './search-index.ts';
 import { idList, textList } from './sql-lists.ts';
 import { isStandInKey, retireStandIns, STAND_IN_SQL } from './stand-ins.ts';
 import type { Bib, ItemInput, ItemStatus } from './types.ts';
@@ -244,6 +244,11 @@ export async function ingestStream(
   }
   await flush();
   if (inflight) await inflight;
+  if (counts.added + counts.updated + counts.deleted > 0) {
+    mark();
+    await settleSearchIndex(db);
+    mark('settle search index');
+  }
   return counts;
 }
 
