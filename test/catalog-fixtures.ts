@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { ingestStream, type Matcher, type Parsed } from '../src/catalog/ingest.ts';
 import type { Bib } from '../src/catalog/types.ts';
 import type { TestSimpul } from './support.ts';
@@ -59,4 +60,20 @@ export async function load(
 ) {
   const list = items.map((x) => ('ok' in x ? x : parsed(x)));
   return ingestStream(s.ctx.database.db, await newBatch(s, libraryId), stream(list), matcher);
+}
+
+/**
+ * Match-key rows whose cluster, library or stand-in flag differs from their record's (migration 0082 keeps
+ * them equal by triggers and the ingest's own writes): the candidate probe reads only the key rows.
+ */
+export async function keysOutOfStep(s: TestSimpul): Promise<unknown[]> {
+  const r = await sql`
+    select k.key, k.record_id, k.cluster_id, k.library_id, k.stand_in, r.cluster_id as record_cluster, r.deleted
+    from match_keys k join source_records r on r.id = k.record_id
+    where k.cluster_id is distinct from (case when r.deleted then null else r.cluster_id end)
+      or k.library_id is distinct from r.library_id
+      or k.stand_in <> (r.record_key like 'transfer:%' or r.record_key like 'acq:%' or r.record_key like 'id:acq:%')`.execute(
+    s.ctx.database.db,
+  );
+  return r.rows;
 }

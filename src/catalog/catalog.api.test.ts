@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bib, libraryIds, load as loadInto } from '../../test/catalog-fixtures.ts';
+import { bib, keysOutOfStep, libraryIds, load as loadInto } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import type { Bib } from './types.ts';
 
@@ -76,6 +76,7 @@ describe('catalog API', () => {
     const split = await uin.post(`/api/v1/catalog/records/${uinRecord.recordId}/split`, { note: 'edisi berbeda' });
     expect(split.status).toBe(200);
     expect((await s.anonymous.get('/api/v1/catalog/search?q=wijck')).body.total).toBe(2);
+    expect(await keysOutOfStep(s)).toEqual([]);
     // The same records again: the decision holds.
     await load('UINMY', [
       bib({ sourceId: 'u1', title: 'Tenggelamnya Kapal Van der Wijck', authors: ['Hamka'], year: 1939 }),
@@ -91,6 +92,7 @@ describe('catalog API', () => {
     const merged = await coord.post(`/api/v1/catalog/clusters/${hit.clusterId}/merge`, { other: split.body.clusterId });
     expect(merged.status).toBe(200);
     expect((await s.anonymous.get('/api/v1/catalog/search?q=wijck')).body.total).toBe(1);
+    expect(await keysOutOfStep(s)).toEqual([]);
     await load('UINMY', [
       bib({ sourceId: 'u1', title: 'Tenggelamnya Kapal Van der Wijck', authors: ['Hamka'], year: 1940 }),
     ]);

@@ -8,7 +8,7 @@ import { applyItemRows, type ItemRow, titleKeyOf } from './item-rows.ts';
 import { classifyReason } from './rejection-reasons.ts';
 import { type ClusterContent, settleSearchIndex, storeClusterIndex, type WordSink } from './search-index.ts';
 import { idList, textList } from './sql-lists.ts';
-import { isStandInKey, retireStandIns, STAND_IN_SQL } from './stand-ins.ts';
+import { isStandInKey, retireStandIns } from './stand-ins.ts';
 import type { Bib, ItemInput, ItemStatus } from './types.ts';
 
 /**
@@ -606,14 +606,15 @@ async function writeRecords(
   const { removed, work, fresh, changed, needCluster } = recordPlan;
   if (removed.length) {
     const ids = removed.map((r) => r.id);
+    // Keys first: then the trigger that moves keys with their record (0082) finds none to move.
+    await trx
+      .deleteFrom('match_keys')
+      .where(sql<boolean>`record_id in ${idList(ids)}`)
+      .execute();
     await trx
       .updateTable('source_records')
       .set({ deleted: true, cluster_id: null, batch_id: target.batchId, updated_at: new Date() })
       .where(sql<boolean>`id in ${idList(ids)}`)
-      .execute();
-    await trx
-      .deleteFrom('match_keys')
-      .where(sql<boolean>`record_id in ${idList(ids)}`)
       .execute();
     // The library withdrew the copies; one a Simpul workflow holds keeps its status and title until released (item-status.ts).
     await sql`
@@ -691,6 +692,10 @@ async function writeRecords(
       title_key: titleKeyOf(w.rec.bib),
       match_form: matcher.form?.(w.rec.bib) ?? null,
     }));
+    await trx
+      .deleteFrom('match_keys')
+      .where(sql<boolean>`record_id in ${idList(changed.map((w) => w.id))}`)
+      .execute();
     await sql`
       update source_records s set format = x.format, raw = substring(${raws.blob}::bytea from x.o + 1 for x.l),
         content_hash = x.content_hash,
@@ -699,25 +704,26 @@ async function writeRecords(
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, format text, o int, l int,
         content_hash text, bib jsonb, cluster_id bigint, position text, title_key text, match_form jsonb)
       where s.id = x.id`.execute(trx);
-    await trx
-      .deleteFrom('match_keys')
-      .where(sql<boolean>`record_id in ${idList(changed.map((w) => w.id))}`)
-      .execute();
     mark('update records');
   }
   // Two texts split by the server (keys never hold a newline: they are built from folded words and digits),
   // not a JSON list of 100k small objects to build and parse.
+  // Each key row carries its record's cluster and whether the record is a stand-in (the library is one for all).
   const keys: string[] = [];
-  const owners: number[] = [];
-  for (const w of work)
+  const owners: string[] = [];
+  for (const w of work) {
+    const owner = `${w.id}:${w.cluster ?? ''}:${isStandInKey(w.rec.key) ? 't' : 'f'}`;
     for (const k of w.rec.matchKeys) {
       keys.push(k);
-      owners.push(w.id);
+      owners.push(owner);
     }
+  }
   if (keys.length) {
-    await sql`insert into match_keys (key, record_id)
-      select k, r from unnest(string_to_array(${keys.join('\n')}::text, E'\n'),
-        string_to_array(${owners.join(',')}::text, ',')::bigint[]) as x(k, r)`.execute(trx);
+    await sql`insert into match_keys (key, record_id, cluster_id, library_id, stand_in)
+      select k, split_part(o, ':', 1)::bigint, nullif(split_part(o, ':', 2), '')::bigint, ${libraryId}::bigint,
+        split_part(o, ':', 3)::boolean
+      from unnest(string_to_array(${keys.join('\n')}::text, E'\n'),
+        string_to_array(${owners.join(',')}::text, ',')) as x(k, o)`.execute(trx);
   }
   mark('insert match keys');
   await writeItems(trx, libraryId, plan, changed);
@@ -873,10 +879,9 @@ async function assignClusters(
           cross join lateral (
             select string_agg(d.cluster_id::text, ',') as ids from (
               select distinct c.cluster_id from (
-                select r.cluster_id from match_keys k join source_records r on r.id = k.record_id
-                where k.key = x.key and not r.deleted
-                  and (r.library_id <> ${libraryId}::bigint or ${STAND_IN_SQL('r.record_key')})
-                  and r.cluster_id is not null
+                select k.cluster_id from match_keys k
+                where k.key = x.key and (k.library_id <> ${libraryId}::bigint or k.stand_in)
+                  and k.cluster_id is not null
                 limit ${MAX_ROWS_PER_KEY}::int
               ) c
               limit ${MAX_CLUSTERS_PER_KEY + 1}::int

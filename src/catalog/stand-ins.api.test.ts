@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bib, libraryIds, load, titleMatcher } from '../../test/catalog-fixtures.ts';
+import { bib, keysOutOfStep, libraryIds, load, titleMatcher } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { addAcquiredCopy } from './acquired.ts';
 import { transferItems } from './transfer.ts';
@@ -127,6 +127,7 @@ describe('a redistributed title', () => {
       .execute((trx) => transferItems(trx, lib.SAWAHLUNTO as number, [{ itemId: second.id, barcode: 'SWL-GIFT-2' }]));
     expect(await itemAt('SWL-GIFT-2')).toMatchObject({ record_key: 'id:SWL-SI1' });
     expect((await membersOf(clusterId)).members).toEqual(['BUNGHATTA id:BH-SI1', 'SAWAHLUNTO id:SWL-SI1']);
+    expect(await keysOutOfStep(s)).toEqual([]);
   });
 });
 
@@ -164,6 +165,16 @@ describe('a title bought together', () => {
     expect(await itemAt('PYK-ACQ-2')).toMatchObject({ record_key: 'id:acq:9002', file_status: null });
     expect(await itemAt('PYK-ACQ-3')).toMatchObject({ record_key: 'id:acq:9002' });
     const [typedCluster] = await clustersTitled(typed);
+    // the stand-ins' key rows say what they are, so another library's ingest can still meet them
+    expect(await keysOutOfStep(s)).toEqual([]);
+    const flagged = await db()
+      .selectFrom('match_keys as k')
+      .innerJoin('source_records as r', 'r.id', 'k.record_id')
+      .select(['r.record_key', 'k.stand_in', 'k.library_id'])
+      .distinct()
+      .where('r.record_key', '=', 'acq:9001')
+      .execute();
+    expect(flagged).toEqual([{ record_key: 'acq:9001', stand_in: true, library_id: lib.PAYAKUMBUH }]);
 
     // Payakumbuh's own catalogue has both titles
     const counts = await load(s, lib.PAYAKUMBUH as number, [
@@ -193,5 +204,6 @@ describe('a title bought together', () => {
       .where('r.record_key', 'in', ['acq:9001', 'id:acq:9002'])
       .execute();
     expect(keys).toEqual([]);
+    expect(await keysOutOfStep(s)).toEqual([]);
   });
 });

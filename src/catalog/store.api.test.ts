@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bib, libraryIds, titleMatcher as matcher, newBatch, parsed, stream } from '../../test/catalog-fixtures.ts';
+import {
+  bib,
+  keysOutOfStep,
+  libraryIds,
+  titleMatcher as matcher,
+  newBatch,
+  parsed,
+  stream,
+} from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
 import { ingestStream } from './ingest.ts';
 import { search } from './search.ts';
@@ -235,6 +243,8 @@ describe('catalog store', () => {
       .where('record_key', '=', 'id:U1')
       .executeTakeFirst();
     expect(kept?.deleted).toBe(true);
+    // Every key row still names its record's cluster (none for the deleted one) after all of the above.
+    expect(await keysOutOfStep(s)).toEqual([]);
   });
 
   it('searches by field, phrase, ISBN in either form, old spelling, and filters with facets', async () => {

@@ -107,6 +107,10 @@ export interface SourceRecordsTable {
 export interface MatchKeysTable {
   key: string;
   record_id: number;
+  /** The record's cluster, library and stand-in flag (migration 0082: filled and kept by triggers when not given). */
+  cluster_id: Generated<number | null>;
+  library_id: Generated<number | null>;
+  stand_in: Generated<boolean>;
 }
 
 export interface ClusterDecisionsTable {
