@@ -68,6 +68,8 @@ const MAX_CLUSTERS_PER_KEY = 200;
  */
 const MAX_CANDIDATE_CLUSTERS = 64;
 const MAX_MEMBERS_COMPARED = 20;
+// Candidates compared first: a record that matches one of these is placed among them (assignClusters).
+const FIRST_LOOK = 4;
 // Rows of one key looked at to find its clusters (a key this common is skipped anyway).
 const MAX_ROWS_PER_KEY = 5000;
 
@@ -755,6 +757,31 @@ function rawBlob(work: Work[]): { blob: Buffer; offsets: number[] } {
   };
 }
 
+/** The members of these clusters, with their bibs (match forms where stored), the chunk's replaced records as they were. */
+async function candidateMembers(
+  trx: DbOrTrx,
+  clusters: Set<number>,
+  matcher: Matcher,
+  cache: FormCache,
+  replaced: Map<number, Member | null>,
+): Promise<Member[]> {
+  const read = clusters.size ? await readMembers(trx, clusters, matcher, cache) : [];
+  const members: Member[] = replaced.size ? read.filter((m) => !replaced.has(m.id)) : read;
+  for (const m of replaced.values())
+    if (m && m.cluster_id !== null && clusters.has(m.cluster_id)) members.push({ ...m });
+  const stale = members.filter((m) => m.bib === null).map((m) => m.id);
+  if (stale.length) {
+    const bibs = await trx
+      .selectFrom('source_records')
+      .select(['id', 'bib'])
+      .where(sql<boolean>`id in ${idList(stale)}`)
+      .execute();
+    const byId = new Map(bibs.map((b) => [b.id, b.bib]));
+    for (const m of members) if (m.bib === null) m.bib = byId.get(m.id) as Bib;
+  }
+  return members;
+}
+
 interface Member {
   id: number;
   library_id: number;
@@ -900,7 +927,6 @@ async function assignClusters(
   }
   for (const [key, ids] of perKey) if (ids.length > MAX_CLUSTERS_PER_KEY) perKey.delete(key);
   const candidatesOf = new Map<Work, number[]>();
-  const clusterSet = new Set<number>();
   for (const w of work) {
     const keys = w.rec.matchKeys
       .filter((k) => perKey.has(k))
@@ -917,57 +943,110 @@ async function assignClusters(
       }
     }
     candidatesOf.set(w, [...picked]);
-    for (const c of picked) clusterSet.add(c);
   }
-  // The clusters records leave are read too: whether a record was alone in its cluster decides if it keeps it.
-  for (const w of work) if (w.oldCluster !== null) clusterSet.add(w.oldCluster);
-  count('candidate clusters', clusterSet.size);
-  // Members come with their stored match form; the whole bib only where there is no usable form.
-  const read = clusterSet.size ? await readMembers(trx, clusterSet, matcher, cache) : [];
-  const members: Member[] = replaced.size ? read.filter((m) => !replaced.has(m.id)) : read;
-  for (const m of replaced.values())
-    if (m && m.cluster_id !== null && clusterSet.has(m.cluster_id)) members.push({ ...m });
-  const stale = members.filter((m) => m.bib === null).map((m) => m.id);
-  if (stale.length) {
-    const bibs = await trx
-      .selectFrom('source_records')
-      .select(['id', 'bib'])
-      .where(sql<boolean>`id in ${idList(stale)}`)
-      .execute();
-    const byId = new Map(bibs.map((b) => [b.id, b.bib]));
-    for (const m of members) if (m.bib === null) m.bib = byId.get(m.id) as Bib;
+  // First the clusters of each record's rarest keys (an ISBN, an exact title), and the clusters records leave
+  // (whether a record was alone in its cluster decides if it keeps it). A record that matches one of them
+  // is placed among them; only the others read the rest of their candidates. A second library's copy of a
+  // title is the common case of a union catalog: at 1M clusters it read ~30 candidate clusters' members
+  // from disk to compare and keep the one its ISBN had found first.
+  const firstSet = new Set<number>();
+  for (const w of work) {
+    for (const c of (candidatesOf.get(w) ?? []).slice(0, FIRST_LOOK)) firstSet.add(c);
+    if (w.oldCluster !== null) firstSet.add(w.oldCluster);
   }
+  const members = await candidateMembers(trx, firstSet, matcher, cache, replaced);
+  // Each comparison once: those of the first look are met again when the records are placed.
+  const verdicts = new Map<Work, Map<number, MatchVerdict>>();
+  const verdictOf = (w: Work, cand: Member): MatchVerdict => {
+    let mine = verdicts.get(w);
+    if (!mine) {
+      mine = new Map();
+      verdicts.set(w, mine);
+    }
+    let v = mine.get(cand.id);
+    if (!v) {
+      if (matcher.mayMatch && !matcher.mayMatch(w.rec.bib, cand.bib)) {
+        count('compares ruled out early', 1);
+        v = { decision: 'no-match', score: 0, reasons: [] };
+      } else {
+        v = matcher.compare(w.rec.bib, cand.bib);
+        count('compares', 1);
+      }
+      mine.set(cand.id, v);
+    }
+    return v;
+  };
+  const restSet = new Set<number>();
+  // The records placed among their first candidates, with all their candidates.
+  const firstLook = new Map<Work, number[]>();
+  {
+    const byCluster = new Map<number, Member[]>();
+    for (const m of members) {
+      if (m.cluster_id === null || (m.library_id === libraryId && !isStandInKey(m.record_key))) continue;
+      const list = byCluster.get(m.cluster_id) ?? [];
+      if (list.length < MAX_MEMBERS_COMPARED) list.push(m);
+      byCluster.set(m.cluster_id, list);
+    }
+    for (const w of work) {
+      const all = candidatesOf.get(w) ?? [];
+      if (all.length <= FIRST_LOOK) continue;
+      const first = all.slice(0, FIRST_LOOK);
+      const split = decisions.split.get(w.rec.key);
+      const found = first.some((c) =>
+        (byCluster.get(c) ?? []).some(
+          (cand) =>
+            !(cand.library_id === libraryId && isStandInKey(w.rec.key)) &&
+            !split?.has(`${cand.library_id}|${cand.record_key}`) &&
+            verdictOf(w, cand).decision === 'match',
+        ),
+      );
+      if (found) {
+        firstLook.set(w, all);
+        candidatesOf.set(w, first);
+        count('records placed at the first look', 1);
+      } else for (const c of all.slice(FIRST_LOOK)) if (!firstSet.has(c)) restSet.add(c);
+    }
+  }
+  if (restSet.size) members.push(...(await candidateMembers(trx, restSet, matcher, cache, replaced)));
+  count('candidate clusters', firstSet.size + restSet.size);
   mark('candidate records');
   count('candidate key hits', keyHits);
   count('cluster members read', members.length);
   const compared = new Map<number, Member[]>();
-  for (const m of members) {
-    // Another library's records, and this library's stand-ins (its own record of the title replaces them).
-    if (m.cluster_id === null || (m.library_id === libraryId && !isStandInKey(m.record_key))) continue;
-    const list = compared.get(m.cluster_id) ?? [];
-    if (list.length < MAX_MEMBERS_COMPARED) list.push(m);
-    compared.set(m.cluster_id, list);
-  }
   const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
   // Which libraries each cluster already holds, to keep one record per library per cluster.
   const libsIn = new Map<number, Map<number, number>>();
   // This library's stand-ins (stand-ins.ts): its own record of the title may join their cluster, and they give way.
   const standIns = new Set<number>();
-  for (const m of members) {
-    if (m.library_id === libraryId && isStandInKey(m.record_key)) standIns.add(m.id);
-    if (m.cluster_id === null) continue;
-    const list = bibsIn.get(m.cluster_id) ?? [];
-    list.push({ id: m.id, bib: m.bib });
-    bibsIn.set(m.cluster_id, list);
-    const map = libsIn.get(m.cluster_id) ?? new Map<number, number>();
-    map.set(m.library_id, m.id);
-    libsIn.set(m.cluster_id, map);
-  }
+  const learn = (list: Member[]) => {
+    for (const m of list) {
+      // Another library's records, and this library's stand-ins (its own record of the title replaces them).
+      if (m.cluster_id !== null && !(m.library_id === libraryId && !isStandInKey(m.record_key))) {
+        const cmp = compared.get(m.cluster_id) ?? [];
+        if (cmp.length < MAX_MEMBERS_COMPARED) cmp.push(m);
+        compared.set(m.cluster_id, cmp);
+      }
+    }
+    for (const m of list) {
+      if (m.library_id === libraryId && isStandInKey(m.record_key)) standIns.add(m.id);
+      if (m.cluster_id === null) continue;
+      const held = bibsIn.get(m.cluster_id) ?? [];
+      held.push({ id: m.id, bib: m.bib });
+      bibsIn.set(m.cluster_id, held);
+      const map = libsIn.get(m.cluster_id) ?? new Map<number, number>();
+      map.set(m.library_id, m.id);
+      libsIn.set(m.cluster_id, map);
+    }
+  };
+  learn(members);
 
+  // New records have no row id yet; a negative placeholder stands for them within the chunk.
+  const selfOf = new Map<Work, number>();
   let placeholder = 0;
-  for (const w of work) {
-    // New records have no row id yet; a negative placeholder stands for them within the chunk.
-    const self = w.isNew ? --placeholder : w.id;
+  for (const w of work) selfOf.set(w, w.isNew ? --placeholder : w.id);
+  /** Places a record; false (nothing changed) when it may wait for the rest of its candidates and found no match. */
+  const place = (w: Work, mayWait: boolean): boolean => {
+    const self = selfOf.get(w) as number;
     const seen = new Set<number>();
     let best: { cluster: number; score: number } | null = null;
     const forced = decisions.merge.get(w.rec.key);
@@ -980,12 +1059,7 @@ async function assignClusters(
         if (split?.has(`${cand.library_id}|${cand.record_key}`)) continue;
         const holder = libsIn.get(cand.cluster_id)?.get(libraryId);
         if (holder !== undefined && holder !== self && !(standIns.has(holder) && !isStandInKey(w.rec.key))) continue;
-        if (matcher.mayMatch && !matcher.mayMatch(w.rec.bib, cand.bib)) {
-          count('compares ruled out early', 1);
-          continue;
-        }
-        const verdict = matcher.compare(w.rec.bib, cand.bib);
-        count('compares', 1);
+        const verdict = verdictOf(w, cand);
         if (verdict.decision !== 'match') continue;
         // Matching one member is not enough if another member rules the record out (no chaining).
         const conflict = matcher.conflict;
@@ -994,6 +1068,7 @@ async function assignClusters(
         if (!best || verdict.score > best.score) best = { cluster: cand.cluster_id, score: verdict.score };
       }
     }
+    if (!forced && !best && mayWait) return false;
     let cluster: number | null = null;
     if (forced) cluster = forced;
     else if (best) cluster = best.cluster;
@@ -1002,7 +1077,7 @@ async function assignClusters(
       cluster = w.oldCluster; // it was alone there: keep its cluster id stable
     if (w.oldCluster !== null && cluster !== w.oldCluster) touched.add(w.oldCluster);
     w.cluster = cluster;
-    if (cluster === null) continue; // a new cluster, created after the loop
+    if (cluster === null) return true; // a new cluster, created after the loop
     touched.add(cluster);
     const prevLibs = libsIn.get(w.oldCluster ?? -1);
     if (w.oldCluster !== null && cluster !== w.oldCluster && prevLibs?.get(libraryId) === self) {
@@ -1018,6 +1093,25 @@ async function assignClusters(
     const list = (bibsIn.get(cluster) ?? []).filter((m) => m.id !== self);
     list.push({ id: self, bib: w.rec.bib });
     bibsIn.set(cluster, list);
+    return true;
+  };
+  const waiting = work.filter((w) => !place(w, firstLook.has(w)));
+  if (waiting.length) {
+    // Matched at the first look but placed nowhere (the cluster took another record of this library in the chunk,
+    // or a member ruled it out): the rest of its candidates, as if it had not matched.
+    const more = new Set<number>();
+    for (const w of waiting) {
+      const all = firstLook.get(w) as number[];
+      candidatesOf.set(w, all);
+      for (const c of all) if (!firstSet.has(c) && !restSet.has(c)) more.add(c);
+    }
+    count('records placed after the first look', waiting.length);
+    if (more.size) {
+      const extra = await candidateMembers(trx, more, matcher, cache, replaced);
+      count('cluster members read', extra.length);
+      learn(extra);
+    }
+    for (const w of waiting) place(w, false);
   }
   mark('compare');
   return { matched, touched: [...touched] };

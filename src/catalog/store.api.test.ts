@@ -320,4 +320,36 @@ describe('catalog store', () => {
     expect(r.hits[0]?.title).toBe('Memoir Mohammad Hatta');
     expect(r.hits[0]?.recordCount).toBe(2);
   });
+
+  it('places a record matched among its first candidates with the rest of them when the first is taken', async () => {
+    const title = 'Kumpulan Cerpen Uji Urutan';
+    const db = s.ctx.database.db;
+    // Bung Hatta holds the title five times: X (with the ISBN), three other years, and Z last.
+    const held = [
+      bib({ sourceId: 'URUT-X', title, year: 2001, isbns: ['9786020000017'] }),
+      bib({ sourceId: 'URUT-D1', title, year: 1990 }),
+      bib({ sourceId: 'URUT-D2', title, year: 1991 }),
+      bib({ sourceId: 'URUT-D3', title, year: 1992 }),
+      bib({ sourceId: 'URUT-Z', title, year: 2001 }),
+    ];
+    await ingestStream(db, await batch('BUNGHATTA'), gen(held.map((b) => rec(b))), matcher);
+    // Sawahlunto sends two copies of the 2001 book in one file: the ISBN leads both to X, which takes the first;
+    // the second must still find Z, its fifth candidate, not start a cluster of its own.
+    const mine = ['URUT-A1', 'URUT-A2'].map((id) => bib({ sourceId: id, title, year: 2001, isbns: ['9786020000017'] }));
+    const counts = await ingestStream(db, await batch('SAWAHLUNTO'), gen(mine.map((b) => rec(b))), matcher);
+    expect(counts).toMatchObject({ added: 2, matched: 2 });
+    const clusterOf = async (key: string) =>
+      (
+        await db
+          .selectFrom('source_records')
+          .select('cluster_id')
+          .where('record_key', '=', `id:${key}`)
+          .executeTakeFirstOrThrow()
+      ).cluster_id;
+    expect([await clusterOf('URUT-A1'), await clusterOf('URUT-A2')]).toEqual([
+      await clusterOf('URUT-X'),
+      await clusterOf('URUT-Z'),
+    ]);
+    expect(await keysOutOfStep(s)).toEqual([]);
+  });
 });
