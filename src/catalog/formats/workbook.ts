@@ -121,7 +121,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 /** A date cell is held as the UTC instant of the wall-clock time the sheet shows: YYYY-MM-DD, with HH:MM:SS if not midnight. */
 export function dateText(d: Date): string {
   if (Number.isNaN(d.getTime())) return '';
-  const day = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  const day = `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
   const h = d.getUTCHours();
   const m = d.getUTCMinutes();
   const s = d.getUTCSeconds();
@@ -162,7 +162,7 @@ export interface ZipParts {
 const promised = <T>(fn: (cb: (err: Error | null, value?: T) => void) => void): Promise<T> =>
   new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
 
-const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+const mb = (n: number) => (n < 1048576 ? `${Math.ceil(n / 1024)} KB` : `${Math.round(n / 1048576)} MB`);
 
 /** Why a part is not unpacked, if it is too large or packed suspiciously well. */
 function partTooLarge(e: yauzl.Entry): string | undefined {
@@ -249,15 +249,18 @@ export interface SaxTag {
 
 export interface SaxHandlers<T> {
   open?: (local: string, tag: SaxTag) => void;
-  close?: (local: string) => void;
+  /** `name` is the element's name as written, prefix and all. */
+  close?: (local: string, name: string) => void;
   text?: (text: string) => void;
   /** Filled by the handlers; drained after every chunk. */
   out?: T[];
+  /** The part's name, put before the line and column of a well-formedness error. */
+  fileName?: string;
 }
 
 /** Streams an XML part through saxes, handing out what the handlers put in `out` as it comes. */
 export async function* xmlPart<T>(stream: Readable, h: SaxHandlers<T>): AsyncGenerator<T> {
-  const parser = new SaxesParser({ xmlns: false });
+  const parser = new SaxesParser({ xmlns: false, ...(h.fileName ? { fileName: h.fileName } : {}) });
   const out = h.out ?? [];
   if (h.open) {
     const open = h.open;
@@ -265,7 +268,7 @@ export async function* xmlPart<T>(stream: Readable, h: SaxHandlers<T>): AsyncGen
   }
   if (h.close) {
     const close = h.close;
-    parser.on('closetag', (tag) => close(localName(tag.name)));
+    parser.on('closetag', (tag) => close(localName(tag.name), tag.name));
   }
   if (h.text) {
     parser.on('text', h.text);
