@@ -54,7 +54,6 @@ import {
   headOfSheet,
   itemsOfSheet,
   numberText,
-  type SaxTag,
   SheetNotFoundError,
   type SheetReadOptions,
   type SheetRow,
@@ -358,8 +357,6 @@ function contentRows(stream: Readable, wanted: number): AsyncGenerator<OdsRow | 
   let cell: CellState | undefined;
   let fills: Fill[] = [];
 
-  const a = (tag: SaxTag, prefix: string, local: string) => tag.attributes[qname(prefix, local)];
-
   const finishCell = () => {
     const c = cell;
     cell = undefined;
@@ -444,24 +441,24 @@ function contentRows(stream: Readable, wanted: number): AsyncGenerator<OdsRow | 
       if (!inSheet || tableDepth !== 1) return;
       switch (name) {
         case names.row:
-          row = { cells: [], repeat: count(a(tag, p.table, 'number-rows-repeated')) };
+          row = { cells: [], repeat: count(tag.attributes[names.rowsRepeated]) };
           col = 0;
           return;
         case names.cell:
         case names.covered: {
           if (!row) return;
-          const valueType = a(tag, p.calcext, 'value-type');
+          const at = tag.attributes;
           cell = {
             covered: name === names.covered,
-            repeat: count(a(tag, p.table, 'number-columns-repeated')),
-            rowsSpanned: count(a(tag, p.table, 'number-rows-spanned')),
-            type: a(tag, p.office, 'value-type'),
-            value: a(tag, p.office, 'value'),
-            dateValue: a(tag, p.office, 'date-value'),
-            timeValue: a(tag, p.office, 'time-value'),
-            booleanValue: a(tag, p.office, 'boolean-value'),
-            stringValue: a(tag, p.office, 'string-value'),
-            error: valueType === 'error',
+            repeat: count(at[names.columnsRepeated]),
+            rowsSpanned: count(at[names.rowsSpanned]),
+            type: at[names.valueType],
+            value: at[names.value],
+            dateValue: at[names.dateValue],
+            timeValue: at[names.timeValue],
+            booleanValue: at[names.booleanValue],
+            stringValue: at[names.stringValue],
+            error: at[names.calcValueType] === 'error',
             shown: '',
             parts: [],
             paragraphs: 0,
@@ -490,7 +487,7 @@ function contentRows(stream: Readable, wanted: number): AsyncGenerator<OdsRow | 
           return;
         case names.s:
           if (cell.inParagraph) {
-            cell.parts.push(' '.repeat(Math.min(count(a(tag, p.text, 'c')), MAX_SPACES)));
+            cell.parts.push(' '.repeat(Math.min(count(tag.attributes[names.spaces]), MAX_SPACES)));
             cell.atSpace = false;
           }
           return;
@@ -562,6 +559,18 @@ function elementNames(p: Prefixes) {
     s: qname(p.text, 's'),
     tab: qname(p.text, 'tab'),
     lineBreak: qname(p.text, 'line-break'),
+    // Attributes
+    rowsRepeated: qname(p.table, 'number-rows-repeated'),
+    columnsRepeated: qname(p.table, 'number-columns-repeated'),
+    rowsSpanned: qname(p.table, 'number-rows-spanned'),
+    valueType: qname(p.office, 'value-type'),
+    value: qname(p.office, 'value'),
+    dateValue: qname(p.office, 'date-value'),
+    timeValue: qname(p.office, 'time-value'),
+    booleanValue: qname(p.office, 'boolean-value'),
+    stringValue: qname(p.office, 'string-value'),
+    calcValueType: qname(p.calcext, 'value-type'),
+    spaces: qname(p.text, 'c'),
   };
 }
 
