@@ -74,6 +74,8 @@ export const MAX_ROWS = 1_048_576;
 export const MAX_COLUMNS = 16_384;
 /** A merge reaching further down than this is a formatting accident, not a value meant for each row (as in xlsx.ts). */
 const MAX_FILL_ROWS = 10_000;
+/** Merges reaching down at one time, at most (a real sheet has a few; a crafted one could have millions). */
+const MAX_FILLS = 10_000;
 /** `text:s text:c="…"` beyond this is not spacing. */
 const MAX_SPACES = 1_000;
 
@@ -370,7 +372,7 @@ function contentRows(stream: Readable, wanted: number): AsyncGenerator<OdsRow | 
         throw new Error(`row ${rowNumber} has cells past column ${MAX_COLUMNS.toLocaleString('en')}`);
       for (let i = col; i < end; i++) {
         row.cells[i] = text;
-        if (c.rowsSpanned > 1)
+        if (c.rowsSpanned > 1 && fills.length < MAX_FILLS)
           fills.push({
             col: i,
             value: text,
