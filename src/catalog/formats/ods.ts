@@ -58,6 +58,7 @@ import {
   type SheetReadOptions,
   type SheetRow,
   tableRows,
+  unreadableWorkbook,
   type WorkbookInput,
   type WorkbookSheet,
   withZip,
@@ -609,7 +610,7 @@ export async function* odsSheetRows(
     yield* readOds(input, info, options);
   } catch (e) {
     if (e instanceof SheetNotFoundError) throw e;
-    throw new Error(`not a readable OpenDocument spreadsheet (.ods): ${e instanceof Error ? e.message : String(e)}`);
+    throw unreadableWorkbook('not a readable OpenDocument spreadsheet (.ods)', e);
   }
 }
 

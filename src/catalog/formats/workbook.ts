@@ -231,6 +231,19 @@ export async function* withZip<T>(
   }
 }
 
+/** What the zip reader or inflate says about a damaged or cut file, by their messages. */
+const DAMAGED =
+  /central directory|local file header|bytes in the stream|size mismatch|overflows file bounds|unexpected (?:EOF|end of file)|^invalid (?:distance|code|block|literal|bit length|stored block|distances|window|header)|incorrect header check|unknown compression method|encrypted/i;
+
+/**
+ * The one error a workbook reader gives for a file it cannot read: `prefix` (what the file was taken for)
+ * and the reason, a damaged zip said to be one in so many words.
+ */
+export function unreadableWorkbook(prefix: string, e: unknown): Error {
+  const message = e instanceof Error ? e.message : String(e);
+  return new Error(`${prefix}: ${DAMAGED.test(message) ? `the file is damaged or cut short (${message})` : message}`);
+}
+
 // ---------------------------------------------------------------- XML parts
 
 export const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);

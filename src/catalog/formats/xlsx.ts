@@ -50,6 +50,7 @@ import {
   type SheetReadOptions,
   type SheetRow,
   tableRows,
+  unreadableWorkbook,
   type WorkbookInput,
   withZip,
   xmlPart,
@@ -125,7 +126,7 @@ export async function* sheetRows(input: Input, info: CsvFileInfo, options: Sheet
     yield* readSheet(input, info, options);
   } catch (e) {
     if (e instanceof SheetNotFoundError) throw e;
-    throw new Error(`not a readable Excel workbook (.xlsx): ${e instanceof Error ? e.message : String(e)}`);
+    throw unreadableWorkbook('not a readable Excel workbook (.xlsx)', e);
   }
 }
 
