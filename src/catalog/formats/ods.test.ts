@@ -413,6 +413,35 @@ describe('reading OpenDocument spreadsheets (.ods)', () => {
     await fails('Judul\nA\n').toThrow(/as bytes or a stream, not text/);
   });
 
+  it('gives a clear error, never a crash, for damaged copies of a file (cut, bytes changed; in memory and streamed)', async () => {
+    const rows: OdsCell[][] = [[{ across: 3, value: 'BANNER' }], ['Judul', 'Tahun', 'Lokasi']];
+    for (let i = 0; i < 200; i++)
+      rows.push([`Judul ${i} ✓`, 2000 + i, { float: i, shown: String(i).padStart(6, '0') }]);
+    const file = await odsFile([
+      { name: 'Buku', rows },
+      { name: 'Lain', rows: [['a', 'b']] },
+    ]);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    let failed = 0;
+    for (let k = 0; k < 150; k++) {
+      let copy = Buffer.from(file);
+      if (k % 3 === 0) copy = copy.subarray(0, Math.floor(random() * copy.length));
+      else for (let j = 0; j <= k % 8; j++) copy[Math.floor(random() * copy.length)] = Math.floor(random() * 256);
+      const input = k % 4 === 0 ? Readable.from([copy]) : copy;
+      try {
+        await readOdsHead(input, { rows: k % 2 ? 3 : 1000, ...(k % 5 === 0 ? { sheet: 'Lain' } : {}) });
+      } catch (e) {
+        failed++;
+        expect(e).toBeInstanceOf(Error);
+        // A changed byte in a sheet's name can leave no sheet by the name asked for: that error names the sheets.
+        if (!(e instanceof SheetNotFoundError))
+          expect((e as Error).message).toMatch(/^not a readable OpenDocument spreadsheet \(\.ods\): \S/);
+      }
+    }
+    expect(failed).toBeGreaterThan(100);
+  });
+
   it('refuses a zip bomb and a part too large before unpacking it, and a part larger than its zip says', async () => {
     const file = await oneSheet([['Judul'], ['A']]);
     await expect(readOdsHead(declareSize(file, 'content.xml', 300 * 1024 * 1024))).rejects.toThrow(
