@@ -380,6 +380,16 @@ describe('reading OpenDocument spreadsheets (.ods)', () => {
       ['Tempo  Baru'],
     ]);
     expect(sheet).toBe('Daftar');
+    // A DDE link's cached table (after the sheets) is not a sheet.
+    const dde = content.replace(
+      '</t:table></o:spreadsheet>',
+      '</t:table><t:dde-links><t:dde-link><o:dde-source o:dde-application="soffice"/><t:table><t:table-row><t:table-cell o:value-type="string"><x:p>x</x:p></t:table-cell></t:table-row></t:table></t:dde-link></t:dde-links></o:spreadsheet>',
+    );
+    let sheets: WorkbookSheet[] = [];
+    expect(await readOdsHead(await odsPackage(dde), { rows: 1, onSheets: (s) => (sheets = s) })).toEqual([
+      ['Judul', '2005'],
+    ]);
+    expect(sheets).toEqual([{ name: 'Daftar', hidden: false }]);
   });
 
   it('says what is wrong with a file that is not a readable spreadsheet, instead of failing inside the reader', async () => {

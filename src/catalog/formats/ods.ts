@@ -249,7 +249,7 @@ function scannedAttributes(text: string): Map<string, string> {
  */
 async function scanSheets(stream: Readable): Promise<WorkbookSheet[]> {
   const tag =
-    /<(\/?)(?:[\w.-]+:)?(table|style|table-properties|spreadsheet)(?=[\s/>])((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+    /<(\/?)(?:[\w.-]+:)?(table|style|table-properties|spreadsheet|dde-link)(?=[\s/>])((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
   const found: Array<{ name: string; style: string | undefined }> = [];
   const hiddenStyles = new Set<string>();
   let depth = 0;
@@ -261,10 +261,11 @@ async function scanSheets(stream: Readable): Promise<WorkbookSheet[]> {
     for (let m = tag.exec(text); m; m = tag.exec(text)) {
       end = tag.lastIndex;
       const [, close, local, attributes = '', selfClosing] = m;
-      if (local === 'table') {
+      // A DDE link keeps its cached result as a table of its own: not a sheet.
+      if (local === 'table' || local === 'dde-link') {
         if (close) depth = Math.max(0, depth - 1);
         else {
-          if (depth === 0) {
+          if (depth === 0 && local === 'table') {
             const a = scannedAttributes(attributes);
             found.push({ name: a.get('name') ?? `Sheet${found.length + 1}`, style: a.get('style-name') });
           }
@@ -433,9 +434,9 @@ function contentRows(stream: Readable, wanted: number): AsyncGenerator<OdsRow | 
       }
       if (skipFrom) return;
       const name = tag.name;
-      if (name === names.table) {
+      if (name === names.table || name === names.ddeLink) {
         tableDepth++;
-        if (tableDepth === 1) {
+        if (tableDepth === 1 && name === names.table) {
           sheetIndex++;
           inSheet = sheetIndex === wanted;
         }
@@ -514,7 +515,7 @@ function contentRows(stream: Readable, wanted: number): AsyncGenerator<OdsRow | 
         if (at === skipFrom) skipFrom = 0;
         return;
       }
-      if (name === names.table) {
+      if (name === names.table || name === names.ddeLink) {
         if (tableDepth === 1 && inSheet) {
           inSheet = false;
           out.push(END);
@@ -552,6 +553,7 @@ function contentRows(stream: Readable, wanted: number): AsyncGenerator<OdsRow | 
 function elementNames(p: Prefixes) {
   return {
     table: qname(p.table, 'table'),
+    ddeLink: qname(p.table, 'dde-link'),
     row: qname(p.table, 'table-row'),
     cell: qname(p.table, 'table-cell'),
     covered: qname(p.table, 'covered-table-cell'),
