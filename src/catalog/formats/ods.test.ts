@@ -67,6 +67,21 @@ describe('reading OpenDocument spreadsheets (.ods)', () => {
     expect(detectFormat(file)).toMatchObject({ kind: 'ods', reason: /opendocument\.spreadsheet/ });
     const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
     expect(detectFormat(xls)).toMatchObject({ kind: 'unknown', reason: /\.xls\).*save it as .*\.xlsx.*\.ods.*CSV/ });
+    // A writer that packs the mimetype entry, or stores it after the others: still an .ods, read as one.
+    const zip = await JSZip.loadAsync(file);
+    const repacked = new JSZip();
+    for (const name of ['META-INF/manifest.xml', 'content.xml', 'styles.xml', 'mimetype'])
+      repacked.file(name, (await zip.file(name)?.async('uint8array')) as Uint8Array);
+    const late = await repacked.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(late.includes('opendocument.spreadsheet')).toBe(false);
+    expect(detectFormat(late)).toMatchObject({ kind: 'ods', reason: /laid out as an OpenDocument file/ });
+    expect(await readOdsHead(late)).toEqual([['Judul']]);
+    const epub = new JSZip();
+    epub.file('mimetype', 'application/epub+zip', { compression: 'STORE' });
+    epub.file('META-INF/manifest.xml', '<manifest/>');
+    epub.file('content.xml', '<x/>');
+    const book = await epub.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(detectFormat(book)).toMatchObject({ kind: 'unknown', reason: 'a zip archive that is not a spreadsheet' });
     const odt = await odsPackage('<x/>', { mimetype: 'application/vnd.oasis.opendocument.text' });
     expect(detectFormat(odt)).toMatchObject({ kind: 'unknown', reason: /OpenDocument text file, not a spreadsheet/ });
   });

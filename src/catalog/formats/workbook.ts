@@ -69,6 +69,14 @@ export function spreadsheetKind(head: Uint8Array): SpreadsheetKind | undefined {
     return { kind: 'xlsx', reason: 'zip starting with [Content_Types].xml (Office Open XML), no document or slides' };
   const odf = /application\/vnd\.oasis\.opendocument\.([\w.-]+)/.exec(text);
   if (odf) return { kind: 'zip', reason: `an OpenDocument ${odf[1]} file, not a spreadsheet` };
+  // Some writers pack the mimetype entry (compression method not 0), or store it later: the reader checks it.
+  const packedMimetype = text.slice(30, 38) === 'mimetype' && (head[8] !== 0 || head[9] !== 0);
+  const stored = text.slice(30, 38) === 'mimetype' && !packedMimetype;
+  if (packedMimetype || (!stored && text.includes('content.xml') && text.includes('META-INF/manifest.xml')))
+    return {
+      kind: 'ods',
+      reason: 'zip laid out as an OpenDocument file (mimetype, content.xml, META-INF/manifest.xml)',
+    };
   return { kind: 'zip', reason: 'a zip archive that is not a spreadsheet' };
 }
 
