@@ -447,7 +447,10 @@ describe('reading OpenDocument spreadsheets (.ods)', () => {
       { name: 'Lain', rows: [['a', 'b']] },
     ]);
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
     let failed = 0;
     for (let k = 0; k < 150; k++) {
       let copy = Buffer.from(file);
