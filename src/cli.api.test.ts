@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { odsFile } from '../test/ods-support.ts';
 import { openDatabase } from './platform/db.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -176,6 +177,39 @@ describe('simpul command line', () => {
     const missing = await run(['import', file, '--library', 'BUNGHATTA', '--mapping', 'Tidak ada']);
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('not found');
+  }, 120_000);
+
+  it('imports an OpenDocument spreadsheet (simpul import FILE.ods) and guesses a mapping from one of its sheets', async () => {
+    const file = path.join(dataDir, 'koleksi.ods');
+    writeFileSync(
+      file,
+      await odsFile([
+        {
+          name: 'biblio',
+          rows: [
+            ['title', 'authors', 'publish_year', 'item_code'],
+            ['Salah Asuhan', '<Abdoel Moeis>', 1928, '<CLI-ODS-1>'],
+            ['', '<Tanpa judul>', 1930, ''],
+          ],
+        },
+        {
+          name: 'Daftar Buku',
+          rows: [
+            ['Judul', 'Pengarang', 'Tahun'],
+            ['Atheis', 'Achdiat K. Mihardja', 1949],
+          ],
+        },
+      ]),
+    );
+    const first = await run(['import', file, '--library', 'BUNGHATTA', '--json']);
+    expect(first.code, first.out).toBe(0);
+    const report = JSON.parse(first.out.trim().split('\n').pop() as string);
+    expect(report).toMatchObject({ format: 'ods', status: 'done', counts: { read: 2, added: 1, rejected: 1 } });
+    const guessed = await run(['mapping', 'guess', file, '--library', 'BUNGHATTA', '--sheet', 'daftar buku']);
+    expect(guessed.code, guessed.out).toBe(0);
+    expect(guessed.out).toContain('sheet: Daftar Buku');
+    expect(guessed.out).toContain('"column": "Judul"');
+    expect(guessed.out).toContain('row 2: "Atheis"');
   }, 120_000);
 
   it('guesses a mapping from a real spreadsheet header, saves it, lists it and imports through it', async () => {

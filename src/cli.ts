@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { spreadsheetKind } from './catalog/formats/xlsx.ts';
+import { isWorkbookKind, spreadsheetKind } from './catalog/formats/workbook.ts';
 import { harvestSource } from './catalog/harvest.ts';
 import type { BatchCounts } from './catalog/ingest.ts';
 import {
@@ -160,16 +160,16 @@ user
 program
   .command('import')
   .description(
-    'import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, a CSV or Excel .xlsx spreadsheet with SLiMS columns or through a saved mapping) for a library',
+    'import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, a CSV, Excel .xlsx or OpenDocument .ods spreadsheet with SLiMS columns or through a saved mapping) for a library',
   )
   .argument('<file>')
   .requiredOption('--library <code>', 'library code, e.g. BUNGHATTA')
   .option('--format <format>', `one of ${FORMAT_NAMES.join(', ')} (default: detected)`)
   .option(
     '--mapping <name>',
-    'a saved column mapping of the library (name or id): read the file as a spreadsheet (CSV or .xlsx) through it',
+    'a saved column mapping of the library (name or id): read the file as a spreadsheet (CSV, .xlsx or .ods) through it',
   )
-  .option('--sheet <name>', 'an Excel workbook: the sheet to read (default the first)')
+  .option('--sheet <name>', 'a workbook (.xlsx or .ods): the sheet to read (default the first)')
   .option('--json', 'print the batch report as JSON instead of a progress bar')
   .action(
     async (
@@ -216,7 +216,7 @@ program
 // Saved column mappings from the command line, for libraries that script their spreadsheet imports.
 const mapping = program.command('mapping').description("a library's saved spreadsheet column mappings");
 
-/** The head of a file as the preview reads it (whole lines only); an Excel workbook whole, as it can only be read so. */
+/** The head of a file as the preview reads it (whole lines only); a workbook (.xlsx, .ods) whole, as it can only be read so. */
 async function sampleOf(file: string): Promise<{ sample: Buffer; partial: boolean }> {
   const { open } = await import('node:fs/promises');
   const fh = await open(file, 'r');
@@ -224,7 +224,7 @@ async function sampleOf(file: string): Promise<{ sample: Buffer; partial: boolea
     const size = (await fh.stat()).size;
     const buf = Buffer.alloc(256 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    if (spreadsheetKind(buf.subarray(0, bytesRead))?.kind === 'xlsx' && bytesRead < size) {
+    if (isWorkbookKind(spreadsheetKind(buf.subarray(0, bytesRead))?.kind) && bytesRead < size) {
       if (size > MAX_WORKBOOK_PREVIEW_BYTES)
         throw new InvalidArgumentError(
           `${file} is a workbook of ${size} bytes; the preview reads workbooks of up to ${MAX_WORKBOOK_PREVIEW_BYTES} bytes`,
@@ -292,7 +292,7 @@ mapping
 mapping
   .command('guess')
   .description("read a spreadsheet's header and first rows: the mapping Simpul would guess, and what the rows give")
-  .argument('<file>', 'a CSV file or an Excel workbook (.xlsx)')
+  .argument('<file>', 'a CSV file or a workbook (Excel .xlsx or OpenDocument .ods)')
   .requiredOption('--library <code>', 'library code')
   .option('--mapping <mapping>', 'read the rows through this saved mapping instead of a guess')
   .option('--sheet <name>', 'a workbook: the sheet to read (default the first)')
@@ -309,7 +309,7 @@ mapping
       if (p.sheet) console.log(`sheet: ${p.sheet}`);
       console.log(specText({ name: opts.mapping ?? 'guessed', ...p.mapping }));
       for (const problem of p.problems) console.log(`problem: ${problem.message.en} / ${problem.message.id}`);
-      const unit = p.format === 'xlsx' ? 'row' : 'line';
+      const unit = p.format === 'csv' ? 'line' : 'row';
       for (const r of p.rows) console.log(`${unit} ${r.line}: ${r.ok ? `"${r.bib?.title}"` : `rejected: ${r.reason}`}`);
     } finally {
       await db.close();
@@ -322,7 +322,10 @@ mapping
   .requiredOption('--library <code>', 'library code')
   .requiredOption('--name <name>', 'the name imports use (--mapping NAME)')
   .option('--spec <file>', 'a JSON file: {columns: [{column, field}], hasHeader, delimiter, encoding, …}')
-  .option('--from <file>', 'a CSV file or .xlsx workbook whose header gives the mapping (as `mapping guess` shows)')
+  .option(
+    '--from <file>',
+    'a CSV file or an .xlsx or .ods workbook whose header gives the mapping (as `mapping guess` shows)',
+  )
   .action(async (opts: { library: string; name: string; spec?: string; from?: string }) => {
     if (Boolean(opts.spec) === Boolean(opts.from)) throw new InvalidArgumentError('give either --spec or --from');
     const db = await openDatabase(loadConfig());

@@ -14,13 +14,17 @@ import {
   toSpreadsheetMapping,
 } from './formats/column-mapping.ts';
 import { type CsvBibResult, type CsvDelimiter, type CsvEncoding, readBibsCsv, readCsvHead } from './formats/csv.ts';
+import { odsSheetRows } from './formats/ods.ts';
 import {
-  readBibsSheet,
-  readSheetHead,
+  bibsOfSheet,
+  headOfSheet,
+  isWorkbookKind,
   SheetNotFoundError,
   spreadsheetKind,
+  type WorkbookKind,
   type WorkbookSheet,
-} from './formats/xlsx.ts';
+} from './formats/workbook.ts';
+import { sheetRows } from './formats/xlsx.ts';
 import { classifyReason, reasonText } from './rejection-reasons.ts';
 import type { Bib, BibFormat } from './types.ts';
 
@@ -274,8 +278,8 @@ export interface PreviewRow {
 }
 
 export interface Preview {
-  /** What the sample is: delimited text, or an Excel workbook (then `sheet` is the sheet read). */
-  format: 'csv' | 'xlsx';
+  /** What the sample is: delimited text, or a workbook, Excel or OpenDocument (then `sheet` is the sheet read). */
+  format: 'csv' | WorkbookKind;
   sheet: string | null;
   /** A workbook's sheets in tab order (the upload may name any of them); null for delimited text. */
   sheets: WorkbookSheet[] | null;
@@ -304,7 +308,7 @@ export interface PreviewInput {
   limit: number;
 }
 
-/** A workbook cannot be read from its head (the zip's directory and shared strings come last): it comes whole. */
+/** A workbook cannot be read from its head (the zip's directory, and .xlsx shared strings, come last): it comes whole. */
 export const MAX_WORKBOOK_PREVIEW_BYTES = 8 * 1024 * 1024;
 
 const delimiterChar = (d: DelimiterName | null | undefined): CsvDelimiter | undefined =>
@@ -336,18 +340,23 @@ function rejectedRow(line: number, raw: string | null, reason: string): PreviewR
  */
 export async function previewMapping(db: Db, actor: Actor, libraryRef: string, input: PreviewInput): Promise<Preview> {
   await libraryFor(db, actor, libraryRef);
-  const workbook = spreadsheetKind(input.sample);
-  if (workbook && workbook.kind !== 'xlsx') {
+  const sniffed = spreadsheetKind(input.sample)?.kind;
+  if (sniffed && !isWorkbookKind(sniffed)) {
     throw new AppError(400, 'unsupported_spreadsheet', {
-      id: `Berkas ini ${workbook.kind === 'ods' ? 'lembar kerja OpenDocument (.ods)' : workbook.kind === 'xls' ? 'buku kerja Excel 97-2003 (.xls)' : 'arsip zip'}; simpan sebagai buku kerja Excel (.xlsx) atau CSV`,
-      en: `This file is ${workbook.kind === 'ods' ? 'an OpenDocument spreadsheet (.ods)' : workbook.kind === 'xls' ? 'an Excel 97-2003 workbook (.xls)' : 'a zip archive'}; save it as an Excel workbook (.xlsx) or as CSV`,
+      id: `Berkas ini ${sniffed === 'xls' ? 'buku kerja Excel 97-2003 (.xls)' : 'arsip zip, bukan lembar kerja'}; simpan sebagai buku kerja Excel (.xlsx), lembar kerja OpenDocument (.ods) atau CSV`,
+      en: `This file is ${sniffed === 'xls' ? 'an Excel 97-2003 workbook (.xls)' : 'a zip archive, not a spreadsheet'}; save it as an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or CSV`,
     });
   }
-  const isXlsx = workbook?.kind === 'xlsx';
-  if (isXlsx && input.partial) {
+  const workbook = isWorkbookKind(sniffed) ? sniffed : undefined;
+  const reader = workbook === 'ods' ? odsSheetRows : sheetRows;
+  const bookName =
+    workbook === 'ods'
+      ? { id: 'Lembar kerja OpenDocument', en: 'An OpenDocument spreadsheet', theEn: 'The OpenDocument spreadsheet' }
+      : { id: 'Buku kerja Excel', en: 'An Excel workbook', theEn: 'The Excel workbook' };
+  if (workbook && input.partial) {
     throw new AppError(400, 'workbook_cut', {
-      id: 'Buku kerja Excel hanya bisa dibaca utuh: kirim seluruh berkas sebagai contoh',
-      en: 'An Excel workbook can only be read whole: send the whole file as the sample',
+      id: `${bookName.id} hanya bisa dibaca utuh: kirim seluruh berkas sebagai contoh`,
+      en: `${bookName.en} can only be read whole: send the whole file as the sample`,
     });
   }
   let sample = input.sample;
@@ -358,7 +367,7 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   const saved = input.mappingRef ? await resolveMapping(db, actor, libraryRef, input.mappingRef) : undefined;
   const given = saved ?? (input.mapping ? withDefaults(input.mapping) : undefined);
   const hasHeader = given?.hasHeader ?? input.hasHeader ?? true;
-  const delimiter = isXlsx ? undefined : delimiterChar(given ? given.delimiter : input.delimiter);
+  const delimiter = workbook ? undefined : delimiterChar(given ? given.delimiter : input.delimiter);
   const encoding = given?.encoding ?? input.encoding ?? 'auto';
   let sheet: string | null = null;
   let sheets: WorkbookSheet[] | null = null;
@@ -373,9 +382,12 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   };
   let head: { info: { encoding: 'utf-8' | 'windows-1252'; delimiter: CsvDelimiter }; rows: string[][] };
   try {
-    head = isXlsx
+    head = workbook
       ? // A sheet row's raw text has its cells between tabs.
-        { info: { encoding: 'utf-8', delimiter: '\t' }, rows: await readSheetHead(sample, { ...sheetOpts, rows: 51 }) }
+        {
+          info: { encoding: 'utf-8', delimiter: '\t' },
+          rows: await headOfSheet(reader, sample, { ...sheetOpts, rows: 51 }),
+        }
       : await readCsvHead(sample, { delimiter, encoding, rows: 51 });
   } catch (e) {
     if (e instanceof SheetNotFoundError) {
@@ -389,10 +401,12 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
         { sheet: e.sheet, sheets: e.sheets },
       );
     }
-    if (isXlsx && e instanceof Error && e.message.startsWith('not a readable Excel workbook')) {
+    const unreadable = /^not a readable (?:Excel workbook \(\.xlsx\)|OpenDocument spreadsheet \(\.ods\)): /;
+    if (workbook && e instanceof Error && unreadable.test(e.message)) {
+      const why = e.message.replace(unreadable, '');
       throw new AppError(400, 'unreadable_workbook', {
-        id: `Buku kerja Excel tidak terbaca: ${e.message.replace(/^not a readable Excel workbook \(\.xlsx\): /, '')}`,
-        en: `The Excel workbook cannot be read: ${e.message.replace(/^not a readable Excel workbook \(\.xlsx\): /, '')}`,
+        id: `${bookName.id} tidak terbaca: ${why}`,
+        en: `${bookName.theEn} cannot be read: ${why}`,
       });
     }
     throw e;
@@ -429,8 +443,8 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   const rows: PreviewRow[] = [];
   if (!problems.some((p) => p.code === 'no_title_column')) {
     const mapping = toSpreadsheetMapping(spec);
-    const read: AsyncIterable<CsvBibResult> = isXlsx
-      ? readBibsSheet(sample, mapping, input.sheet ? { sheet: input.sheet } : {})
+    const read: AsyncIterable<CsvBibResult> = workbook
+      ? bibsOfSheet(reader, sample, mapping, input.sheet ? { sheet: input.sheet } : {})
       : readBibsCsv(sample, mapping);
     try {
       for await (const r of read) {
@@ -455,7 +469,7 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
     }
   }
   return {
-    format: isXlsx ? 'xlsx' : 'csv',
+    format: workbook ?? 'csv',
     sheet,
     sheets,
     encoding: head.info.encoding,

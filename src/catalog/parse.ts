@@ -15,7 +15,9 @@ import {
 import { dcToBib } from './formats/dc.ts';
 import { detectFormat, SNIFF_BYTES } from './formats/detect.ts';
 import { MODS_NS, modsToBib } from './formats/mods.ts';
-import { sheetRows, spreadsheetKind } from './formats/xlsx.ts';
+import { odsSheetRows } from './formats/ods.ts';
+import { isWorkbookKind, spreadsheetKind, type WorkbookKind } from './formats/workbook.ts';
+import { sheetRows } from './formats/xlsx.ts';
 import type { Parsed } from './ingest.ts';
 import { readIso2709 } from './marc/iso2709.ts';
 import { marcToBib } from './marc/marc-to-bib.ts';
@@ -30,7 +32,10 @@ import { XmlFileError, xmlRecords } from './xml-records.ts';
  * error that stops the file.
  */
 
-/** 'xlsx': an Excel workbook, read as SLiMS columns (biblio or item export) or through the mapping given. */
+/**
+ * 'xlsx' (an Excel workbook) and 'ods' (an OpenDocument spreadsheet): read as SLiMS columns (biblio or item
+ * export) or through the mapping given.
+ */
 export const FORMAT_NAMES = [
   'iso2709',
   'marcxml',
@@ -40,6 +45,7 @@ export const FORMAT_NAMES = [
   'slims_items_csv',
   'csv',
   'xlsx',
+  'ods',
 ] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
@@ -81,10 +87,11 @@ async function peek(
 export function formatOf(head: Uint8Array, opts: { mapping?: boolean } = {}): FormatName {
   const d = detectFormat(head);
   // A file read through a column mapping is a spreadsheet: a workbook, or else delimited text.
-  if (opts.mapping) return d.kind === 'xlsx' ? 'xlsx' : 'csv';
+  if (opts.mapping) return isWorkbookKind(d.kind) ? d.kind : 'csv';
   switch (d.kind) {
     case 'xlsx':
-      return 'xlsx';
+    case 'ods':
+      return d.kind;
     case 'iso2709':
       return 'iso2709';
     case 'marcxml':
@@ -136,8 +143,10 @@ export async function* parseFile(
 ): AsyncGenerator<Parsed> {
   const { head, stream } = await peek(source);
   let fmt = format ?? formatOf(head, { mapping: Boolean(options.mapping) });
-  // 'csv' names "a spreadsheet through a mapping" (the upload page's choice); an Excel workbook is one too.
-  if (fmt === 'csv' && spreadsheetKind(head)?.kind === 'xlsx') fmt = 'xlsx';
+  // 'csv' names "a spreadsheet through a mapping" (the upload page's choice); a workbook is one too. A workbook
+  // named the other kind (an .ods uploaded as 'xlsx') is read as what its bytes say.
+  const workbook = spreadsheetKind(head)?.kind;
+  if ((fmt === 'csv' || isWorkbookKind(fmt)) && isWorkbookKind(workbook)) fmt = workbook;
   await onFormat(fmt);
   switch (fmt) {
     case 'iso2709':
@@ -176,7 +185,8 @@ export async function* parseFile(
       return;
     }
     case 'xlsx':
-      yield* workbookFile(stream, options);
+    case 'ods':
+      yield* workbookFile(stream, fmt, options);
       return;
     case 'slims_items_csv':
       for await (const row of readSlimsItemsCsv(stream)) yield itemRow(row, `line ${row.line}`, fmt);
@@ -208,17 +218,19 @@ function itemRow(row: CsvItemResult, position: string, format: FormatName): Pars
 }
 
 /**
- * A workbook's sheet (the first, or the one named): through the mapping when
+ * A workbook's sheet (.xlsx or .ods; the first, or the one named): through the mapping when
  * there is one, else as a SLiMS item export when its header says so, else as
  * SLiMS bibliographic columns. Rows are known by their sheet row number.
  */
 async function* workbookFile(
   stream: AsyncIterable<Uint8Array>,
+  kind: WorkbookKind,
   options: { mapping?: SpreadsheetMapping; sheet?: string },
 ): AsyncGenerator<Parsed> {
   const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
   let sheet = '';
-  const rows = sheetRows(stream, info, { sheet: options.sheet, onSheet: (name) => (sheet = name) });
+  const read = kind === 'ods' ? odsSheetRows : sheetRows;
+  const rows = read(stream, info, { sheet: options.sheet, onSheet: (name) => (sheet = name) });
   const it = rows[Symbol.asyncIterator]();
   const seen: Array<RawRow | RowError> = [];
   let first: RawRow | undefined;
@@ -239,7 +251,7 @@ async function* workbookFile(
   const where = (line: number) => `row ${line}${sheet ? ` of sheet ${sheet}` : ''}`;
   const source = { info, checkWidth: false };
   if (!options.mapping && first && isItemHeader(first.cells)) {
-    for await (const row of itemsFromRows(replay, info)) yield itemRow(row, where(row.line), 'xlsx');
+    for await (const row of itemsFromRows(replay, info)) yield itemRow(row, where(row.line), kind);
     return;
   }
   if (!options.mapping && first && !first.cells.some((c) => /^(title|biblio_id)$/i.test(c.trim()))) {
@@ -248,7 +260,7 @@ async function* workbookFile(
     );
   }
   for await (const row of bibsFromRows(replay, options.mapping ?? 'slims', source)) {
-    yield bibRow(row, where(row.line), 'xlsx');
+    yield bibRow(row, where(row.line), kind);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Db } from '../platform/db.ts';
 import { Conflict, Invalid, NotFound } from '../platform/errors.ts';
 import { type Page, type PageParams, pageOf } from '../platform/paging.ts';
 import { type MappingSpec, toSpreadsheetMapping } from './formats/column-mapping.ts';
+import { isWorkbookKind } from './formats/workbook.ts';
 import { type BatchCounts, ingestStream, type Matcher } from './ingest.ts';
 import { resolveMapping, specOf } from './mappings.ts';
 import { type FormatName, parseFile } from './parse.ts';
@@ -173,10 +174,10 @@ export async function createFileBatch(
 ): Promise<Batch> {
   const lib = await getLibrary(db, libraryRef);
   assertActFor(actor, { id: lib.id, network_id: lib.networkId });
-  if (input.mapping && input.format && input.format !== 'csv' && input.format !== 'xlsx') {
+  if (input.mapping && input.format && input.format !== 'csv' && !isWorkbookKind(input.format)) {
     const m = {
-      id: 'Berkas yang dibaca dengan pemetaan kolom adalah lembar kerja (format csv atau xlsx)',
-      en: 'A file read through a column mapping is a spreadsheet (format csv or xlsx)',
+      id: 'Berkas yang dibaca dengan pemetaan kolom adalah lembar kerja (format csv, xlsx atau ods)',
+      en: 'A file read through a column mapping is a spreadsheet (format csv, xlsx or ods)',
     };
     throw new Invalid([{ field: 'format', message: m }], m);
   }
@@ -187,10 +188,10 @@ export async function createFileBatch(
     };
     throw new Invalid([{ field: 'mapping', message: m }], m);
   }
-  if (input.sheet !== undefined && input.format && input.format !== 'xlsx') {
+  if (input.sheet !== undefined && input.format && !isWorkbookKind(input.format)) {
     const m = {
-      id: 'Lembar (sheet) hanya dipilih pada buku kerja Excel (.xlsx)',
-      en: 'A sheet is chosen only in an Excel workbook (.xlsx)',
+      id: 'Lembar (sheet) hanya dipilih pada buku kerja Excel (.xlsx) atau lembar kerja OpenDocument (.ods)',
+      en: 'A sheet is chosen only in an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods)',
     };
     throw new Invalid([{ field: 'sheet', message: m }], m);
   }

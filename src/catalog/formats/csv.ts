@@ -321,7 +321,7 @@ export interface RowError {
   raw?: string;
 }
 
-/** Rows from any tabular source (csvRows here, sheetRows in xlsx.ts), read the same way after this. */
+/** Rows from any tabular source (csvRows here, sheetRows in xlsx.ts, odsSheetRows in ods.ts), read the same way after this. */
 export type RowSource = AsyncIterable<RawRow | RowError>;
 
 /** How the rows' source differs: CSV says its encoding and delimiter; a sheet has cells, so no field-count check. */

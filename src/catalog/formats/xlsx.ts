@@ -27,98 +27,45 @@
  * PERPUSTAKAAN ..." banner) is passed over. Cells merged downwards (a title
  * or a shelf written once for several copies) give their value to every row
  * they cover.
+ *
+ * The zip opening and its limits, the XML streaming, the sheet choice, the
+ * title block and the hand-over to the CSV path are shared with the
+ * OpenDocument reader (ods.ts) in workbook.ts.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { SaxesParser } from 'saxes';
-import yauzl from 'yauzl';
+import type { CsvBibResult, CsvFileInfo, CsvItemResult, CsvReadOptions, RowSource, SpreadsheetMapping } from './csv.ts';
 import {
-  bibsFromRows,
-  type CsvBibResult,
-  type CsvFileInfo,
-  type CsvItemResult,
-  type CsvReadOptions,
-  headOfRows,
-  itemsFromRows,
-  type RawRow,
-  type RowSource,
-  type SpreadsheetMapping,
-} from './csv.ts';
-import { repairMojibake } from './mojibake.ts';
+  attr,
+  bibsOfSheet,
+  chooseSheet,
+  dateText,
+  drain,
+  headOfSheet,
+  itemsOfSheet,
+  numberText,
+  SheetNotFoundError,
+  type SheetReadOptions,
+  type SheetRow,
+  tableRows,
+  unreadableWorkbook,
+  type WorkbookInput,
+  withZip,
+  xmlPart,
+  type ZipParts,
+} from './workbook.ts';
 
-/** ZIP local file header. */
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-/** OLE2 compound file: Excel 97-2003 .xls (and old .doc). */
-const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+export {
+  SheetNotFoundError,
+  type SheetReadOptions,
+  type SpreadsheetKind,
+  spreadsheetKind,
+  type WorkbookSheet,
+} from './workbook.ts';
 
-const startsWith = (b: Uint8Array, magic: number[]) => magic.every((x, i) => b[i] === x);
-
-export type SpreadsheetKind =
-  | { kind: 'xlsx'; reason: string }
-  | { kind: 'ods'; reason: string }
-  | { kind: 'xls'; reason: string }
-  | { kind: 'zip'; reason: string };
-
-/**
- * What kind of spreadsheet the first bytes are, if any. Zip entry names are
- * stored uncompressed in the local headers, so the head of the file shows
- * whether it is an Excel workbook or an OpenDocument one.
- */
-export function spreadsheetKind(head: Uint8Array): SpreadsheetKind | undefined {
-  if (startsWith(head, OLE2_MAGIC))
-    return { kind: 'xls', reason: 'OLE2 compound file: an Excel 97-2003 workbook (.xls)' };
-  if (!startsWith(head, ZIP_MAGIC)) return undefined;
-  const text = Buffer.from(head).toString('latin1');
-  if (text.includes('application/vnd.oasis.opendocument.spreadsheet'))
-    return { kind: 'ods', reason: 'zip whose mimetype is application/vnd.oasis.opendocument.spreadsheet (.ods)' };
-  const entry = /xl\/[\w/.-]+\.xml/.exec(text);
-  if (entry) return { kind: 'xlsx', reason: `zip holding ${entry[0]}: an Excel workbook (.xlsx)` };
-  if (text.includes('[Content_Types].xml') && !text.includes('word/') && !text.includes('ppt/'))
-    return { kind: 'xlsx', reason: 'zip starting with [Content_Types].xml (Office Open XML), no document or slides' };
-  return { kind: 'zip', reason: 'a zip archive that is not a spreadsheet' };
-}
-
-export class SheetNotFoundError extends Error {
-  constructor(
-    readonly sheet: string,
-    readonly sheets: string[],
-  ) {
-    super(`the workbook has no sheet "${sheet}" (sheets: ${sheets.join(', ') || 'none'})`);
-  }
-}
-
-export interface SheetReadOptions {
-  /** A sheet by name (case and surrounding space ignored); default the first sheet. */
-  sheet?: string | undefined;
-  /** Called with the sheet's name once it is known. */
-  onSheet?: (name: string) => void;
-  /** Called with every sheet of the workbook, in tab order (a hidden one says so), before any is read. */
-  onSheets?: (sheets: WorkbookSheet[]) => void;
-}
-
-export interface WorkbookSheet {
-  name: string;
-  hidden: boolean;
-}
-
-type Input = AsyncIterable<Uint8Array> | Uint8Array | string;
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** A date cell is held as the UTC instant of the wall-clock time Excel shows. */
-function dateText(d: Date): string {
-  if (Number.isNaN(d.getTime())) return '';
-  const day = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
-  const h = d.getUTCHours();
-  const m = d.getUTCMinutes();
-  const s = d.getUTCSeconds();
-  return h || m || s ? `${day} ${pad2(h)}:${pad2(m)}:${pad2(s)}` : day;
-}
+type Input = WorkbookInput;
 
 /** Excel's day count (1900 system; 1904 when the workbook says so) -> Date, as Excel shows it. */
 function serialToDate(serial: number, date1904: boolean): Date {
@@ -130,18 +77,6 @@ function serialToDate(serial: number, date1904: boolean): Date {
 function isDateFormat(fmt: string | undefined): boolean {
   if (!fmt) return false;
   return /[ymdhMsb]+/.test(fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
-}
-
-function numberText(n: number, numFmt: string | undefined): string {
-  if (!Number.isFinite(n)) return '';
-  if (Number.isInteger(n)) {
-    const digits = Math.abs(n) < 1e21 ? BigInt(n).toString() : String(n);
-    // "000000" shows 42 as 000042: a barcode or NIM kept as a number.
-    const zeros = numFmt && /^0+$/.test(numFmt) ? numFmt.length : 0;
-    return zeros > digits.length ? digits.padStart(zeros, '0') : digits;
-  }
-  // 15 significant digits is what Excel shows and stores; it hides binary noise such as 0.30000000000000004.
-  return String(Number(n.toPrecision(15)));
 }
 
 /** A cell's value as the sheet holds it (and as exceljs gives it: rich text, formulas, hyperlinks). */
@@ -182,12 +117,6 @@ export function cellText(cell: CellLike, date1904 = false): string {
   return String(v);
 }
 
-/** How many leading rows may be a title block before the table; past this, rows are taken as they are. */
-const TITLE_BLOCK_ROWS = 20;
-
-/** Shared strings beyond this (uncompressed) are refused: they are held in memory while the sheet is read. */
-const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
-
 /**
  * The rows of one sheet as RawRows. `info` is filled in for the CSV path
  * (encoding utf-8: a workbook's text is Unicode; the delimiter means nothing).
@@ -197,75 +126,8 @@ export async function* sheetRows(input: Input, info: CsvFileInfo, options: Sheet
     yield* readSheet(input, info, options);
   } catch (e) {
     if (e instanceof SheetNotFoundError) throw e;
-    throw new Error(`not a readable Excel workbook (.xlsx): ${e instanceof Error ? e.message : String(e)}`);
+    throw unreadableWorkbook('not a readable Excel workbook (.xlsx)', e);
   }
-}
-
-/** A zip read from its central directory: parts by name (case ignored), each opened as a stream. */
-interface ZipParts {
-  has(name: string): boolean;
-  size(name: string): number;
-  open(name: string): Promise<Readable>;
-}
-
-const promised = <T>(fn: (cb: (err: Error | null, value?: T) => void) => void): Promise<T> =>
-  new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
-
-/**
- * Opens the workbook's zip. Bytes in memory are read in place; a stream is first written to a
- * temporary file (the zip's directory is at its end, and the parts are wanted in another order
- * than they are stored), so memory stays flat whatever the workbook's size.
- */
-async function* withZip<T>(input: Input, use: (zip: ZipParts) => AsyncGenerator<T>): AsyncGenerator<T> {
-  if (typeof input === 'string') throw new Error('give the workbook as bytes or a stream, not text');
-  let dir: string | undefined;
-  let zipfile: yauzl.ZipFile | undefined;
-  try {
-    if (input instanceof Uint8Array) {
-      const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-      zipfile = await promised<yauzl.ZipFile>((cb) => yauzl.fromBuffer(bytes, { lazyEntries: true }, cb));
-    } else {
-      dir = await mkdtemp(path.join(tmpdir(), 'simpul-xlsx-'));
-      const file = path.join(dir, 'workbook.xlsx');
-      await pipeline(input instanceof Readable ? input : Readable.from(input), createWriteStream(file));
-      zipfile = await promised<yauzl.ZipFile>((cb) => yauzl.open(file, { lazyEntries: true, autoClose: false }, cb));
-    }
-    const zf = zipfile;
-    const entries = new Map<string, yauzl.Entry>();
-    await new Promise<void>((resolve, reject) => {
-      zf.on('entry', (e: yauzl.Entry) => {
-        entries.set(e.fileName.replace(/^\/+/, '').toLowerCase(), e);
-        zf.readEntry();
-      });
-      zf.once('end', () => resolve());
-      zf.once('error', reject);
-      zf.readEntry();
-    });
-    const entry = (name: string) => entries.get(name.toLowerCase());
-    yield* use({
-      has: (name) => entry(name) !== undefined,
-      size: (name) => entry(name)?.uncompressedSize ?? 0,
-      open: (name) => {
-        const e = entry(name);
-        if (!e) return Promise.reject(new Error(`the zip has no part ${name}`));
-        return promised<Readable>((cb) => zf.openReadStream(e, cb));
-      },
-    });
-  } finally {
-    zipfile?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
-
-/** An attribute by its local name (`r:id` -> 'id' with a prefix), whatever prefix the writer used. */
-function attr(attributes: Record<string, string>, name: string, prefixed = false): string | undefined {
-  for (const [k, v] of Object.entries(attributes)) {
-    const colon = k.indexOf(':');
-    if (prefixed ? colon > 0 && k.slice(colon + 1) === name && !k.startsWith('xmlns') : k === name) return v;
-  }
-  return undefined;
 }
 
 /** Excel escapes characters XML cannot hold as _xHHHH_ (and a literal "_x" as _x005F_x). */
@@ -293,59 +155,6 @@ class RunText {
   value(): string {
     return unescapeOoxml(this.parts.join(''));
   }
-}
-
-interface SaxTag {
-  name: string;
-  attributes: Record<string, string>;
-}
-
-interface SaxHandlers<T> {
-  open?: (local: string, tag: SaxTag) => void;
-  close?: (local: string) => void;
-  text?: (text: string) => void;
-  /** Filled by the handlers; drained after every chunk. */
-  out?: T[];
-}
-
-/** Streams an XML part through saxes, handing out what the handlers put in `out` as it comes. */
-async function* xmlPart<T>(stream: Readable, h: SaxHandlers<T>): AsyncGenerator<T> {
-  const parser = new SaxesParser({ xmlns: false });
-  const out = h.out ?? [];
-  if (h.open) {
-    const open = h.open;
-    parser.on('opentag', (tag) => open(localName(tag.name), tag as SaxTag));
-  }
-  if (h.close) {
-    const close = h.close;
-    parser.on('closetag', (tag) => close(localName(tag.name)));
-  }
-  if (h.text) {
-    parser.on('text', h.text);
-    parser.on('cdata', h.text);
-  }
-  const decoder = new StringDecoder('utf8');
-  let first = true;
-  try {
-    for await (const chunk of stream) {
-      let text = decoder.write(chunk as Buffer);
-      if (first && text) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      parser.write(text);
-      if (out.length) yield* out.splice(0);
-    }
-    parser.write(decoder.end());
-    parser.close();
-    if (out.length) yield* out.splice(0);
-  } finally {
-    stream.destroy();
-  }
-}
-
-async function drain(gen: AsyncGenerator<unknown>): Promise<void> {
-  for await (const _ of gen);
 }
 
 interface Relationship {
@@ -486,6 +295,9 @@ async function cellFormats(zip: ZipParts, part: string | undefined): Promise<Arr
   return xfs.map((id) => custom.get(id) ?? BUILTIN_FORMATS[id]);
 }
 
+/** Shared strings beyond this (uncompressed) are refused: they are held in memory while the sheet is read. */
+const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
+
 /** The workbook's shared strings, in order: the text of each item, phonetic runs left out. */
 async function sharedStrings(zip: ZipParts, part: string | undefined): Promise<string[]> {
   if (!part || !zip.has(part)) return [];
@@ -600,11 +412,6 @@ async function* fillDown(rows: AsyncIterable<SheetRow>, merges: DownMerges): Asy
   }
 }
 
-interface SheetRow {
-  number: number;
-  cells: string[];
-}
-
 interface SheetContext {
   strings: string[];
   formats: Array<string | undefined>;
@@ -709,20 +516,13 @@ function sheetXmlRows(stream: Readable, ctx: SheetContext): AsyncGenerator<Sheet
 async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOptions): RowSource {
   info.encoding = 'utf-8';
   info.bom = false;
-  yield* withZip(input, async function* (zip) {
+  yield* withZip(input, 'xlsx', async function* (zip) {
     const book = await workbookParts(zip);
-    if (book.sheets.length === 0) throw new Error('the workbook has no sheet');
-    options.onSheets?.(
+    const index = chooseSheet(
       book.sheets.map((s) => ({ name: s.name, hidden: s.state === 'hidden' || s.state === 'veryHidden' })),
+      options,
     );
-    const wanted = options.sheet?.trim().toLowerCase();
-    const sheet =
-      wanted === undefined ? book.sheets[0] : book.sheets.find((s) => s.name.trim().toLowerCase() === wanted);
-    if (!sheet)
-      throw new SheetNotFoundError(
-        options.sheet ?? '',
-        book.sheets.map((s) => s.name),
-      );
+    const sheet = book.sheets[index] as SheetEntry;
     if (!sheet.part || !zip.has(sheet.part))
       throw new Error(`the sheet "${sheet.name}" has no part in the zip (${sheet.part ?? 'no relationship'})`);
     const ctx: SheetContext = {
@@ -736,46 +536,13 @@ async function* readSheet(input: Input, info: CsvFileInfo, options: SheetReadOpt
   });
 }
 
-/** A sheet's non-blank rows, past any title block above the table. */
-async function* tableRows(rows: AsyncIterable<SheetRow>): RowSource {
-  const pending: RawRow[] = [];
-  let table = false;
-  for await (const row of rows) {
-    const cells: string[] = [];
-    for (let i = 0; i < row.cells.length; i++) cells[i] = repairMojibake((row.cells[i] ?? '').trim());
-    const filled = cells.filter((c) => c !== '').length;
-    if (filled === 0) continue;
-    const out: RawRow = { cells, line: row.number, raw: cells.join('\t') };
-    if (table) {
-      yield out;
-      continue;
-    }
-    // A title block (banner, library name, date printed) stands above the header: one cell per row.
-    if (filled >= 2) {
-      table = true;
-      yield out;
-      continue;
-    }
-    pending.push(out);
-    if (pending.length >= TITLE_BLOCK_ROWS) {
-      table = true;
-      yield* pending;
-    }
-  }
-  // A one-column sheet: every row was one cell, so there was no title block.
-  if (!table) yield* pending;
-}
-
-const sheetInfo = (): CsvFileInfo => ({ encoding: 'utf-8', bom: false, delimiter: ',', header: undefined });
-
 /** Bibliographic rows of a workbook's sheet: 'slims' for SLiMS columns, or a saved spreadsheet mapping. */
 export function readBibsSheet(
   input: Input,
   mapping: SpreadsheetMapping | 'slims',
   options: SheetReadOptions & CsvReadOptions = {},
 ): AsyncGenerator<CsvBibResult> {
-  const info = sheetInfo();
-  return bibsFromRows(sheetRows(input, info, options), mapping, { info, checkWidth: false }, options);
+  return bibsOfSheet(sheetRows, input, mapping, options);
 }
 
 /** Item-only rows (SLiMS item export columns, or barcode + biblio_id / ISBN / title) of a workbook's sheet. */
@@ -783,14 +550,10 @@ export function readItemsSheet(
   input: Input,
   options: SheetReadOptions & CsvReadOptions = {},
 ): AsyncGenerator<CsvItemResult> {
-  const info = sheetInfo();
-  return itemsFromRows(sheetRows(input, info, options), info, options);
+  return itemsOfSheet(sheetRows, input, options);
 }
 
 /** The cells of a sheet's first rows (the preview and `mapping guess`). */
-export async function readSheetHead(
-  input: Input,
-  opts: SheetReadOptions & { rows?: number } = {},
-): Promise<string[][]> {
-  return headOfRows(sheetRows(input, sheetInfo(), opts), opts.rows ?? 1);
+export function readSheetHead(input: Input, opts: SheetReadOptions & { rows?: number } = {}): Promise<string[][]> {
+  return headOfSheet(sheetRows, input, opts);
 }

@@ -30,7 +30,7 @@ interface PreviewBib {
   items: Array<{ barcode?: string; location?: string; status: string }>;
 }
 interface Preview {
-  format: 'csv' | 'xlsx';
+  format: 'csv' | 'xlsx' | 'ods';
   sheet: string | null;
   sheets: Array<{ name: string; hidden: boolean }> | null;
   encoding: string;
@@ -54,7 +54,7 @@ const SAMPLE_BYTES = 64 * 1024;
 /** The server reads a workbook whole, up to this size. */
 const MAX_WORKBOOK_BYTES = 8 * 1024 * 1024;
 
-/** The zip signature an Excel workbook (.xlsx) starts with. */
+/** The zip signature a workbook (Excel .xlsx, OpenDocument .ods) starts with. */
 async function isWorkbook(file: File): Promise<boolean> {
   const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
   return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
@@ -233,7 +233,7 @@ export function MappingPanel({
         </select>
       </Field>
       {!file ? <p className="muted">{t('mapNeedFile')}</p> : null}
-      {file && preview?.format === 'xlsx' && preview.sheets && preview.sheets.length > 1 ? (
+      {file && preview && preview.format !== 'csv' && preview.sheets && preview.sheets.length > 1 ? (
         <Field label={t('mapSheetChoose')}>
           <select
             data-testid="mapping-sheet-choice"
@@ -251,7 +251,7 @@ export function MappingPanel({
           </select>
         </Field>
       ) : null}
-      {file && preview?.format === 'xlsx' && preview.sheet ? (
+      {file && preview && preview.format !== 'csv' && preview.sheet ? (
         <p className="muted small" data-testid="mapping-sheet">
           {t('mapSheet')}: {preview.sheet}
         </p>
