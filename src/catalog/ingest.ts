@@ -955,6 +955,31 @@ async function assignClusters(
     if (w.oldCluster !== null) firstSet.add(w.oldCluster);
   }
   const members = await candidateMembers(trx, firstSet, matcher, cache, replaced);
+  const compared = new Map<number, Member[]>();
+  const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
+  // Which libraries each cluster already holds, to keep one record per library per cluster.
+  const libsIn = new Map<number, Map<number, number>>();
+  // This library's stand-ins (stand-ins.ts): its own record of the title may join their cluster, and they give way.
+  const standIns = new Set<number>();
+  const learn = (list: Member[]) => {
+    for (const m of list) {
+      if (m.library_id === libraryId && isStandInKey(m.record_key)) standIns.add(m.id);
+      if (m.cluster_id === null) continue;
+      // Another library's records, and this library's stand-ins (its own record of the title replaces them).
+      if (!(m.library_id === libraryId && !isStandInKey(m.record_key))) {
+        const cmp = compared.get(m.cluster_id) ?? [];
+        if (cmp.length < MAX_MEMBERS_COMPARED) cmp.push(m);
+        compared.set(m.cluster_id, cmp);
+      }
+      const held = bibsIn.get(m.cluster_id) ?? [];
+      held.push({ id: m.id, bib: m.bib });
+      bibsIn.set(m.cluster_id, held);
+      const map = libsIn.get(m.cluster_id) ?? new Map<number, number>();
+      map.set(m.library_id, m.id);
+      libsIn.set(m.cluster_id, map);
+    }
+  };
+  learn(members);
   // Each comparison once: those of the first look are met again when the records are placed.
   const verdicts = new Map<Work, Map<number, MatchVerdict>>();
   const verdictOf = (w: Work, cand: Member): MatchVerdict => {
@@ -979,66 +1004,34 @@ async function assignClusters(
   const restSet = new Set<number>();
   // The records placed among their first candidates, with all their candidates.
   const firstLook = new Map<Work, number[]>();
-  {
-    const byCluster = new Map<number, Member[]>();
-    for (const m of members) {
-      if (m.cluster_id === null || (m.library_id === libraryId && !isStandInKey(m.record_key))) continue;
-      const list = byCluster.get(m.cluster_id) ?? [];
-      if (list.length < MAX_MEMBERS_COMPARED) list.push(m);
-      byCluster.set(m.cluster_id, list);
-    }
-    for (const w of work) {
-      const all = candidatesOf.get(w) ?? [];
-      if (all.length <= FIRST_LOOK) continue;
-      const first = all.slice(0, FIRST_LOOK);
-      const split = decisions.split.get(w.rec.key);
-      const found = first.some((c) =>
-        (byCluster.get(c) ?? []).some(
-          (cand) =>
-            !(cand.library_id === libraryId && isStandInKey(w.rec.key)) &&
-            !split?.has(`${cand.library_id}|${cand.record_key}`) &&
-            verdictOf(w, cand).decision === 'match',
-        ),
-      );
-      if (found) {
-        firstLook.set(w, all);
-        candidatesOf.set(w, first);
-        count('records placed at the first look', 1);
-      } else for (const c of all.slice(FIRST_LOOK)) if (!firstSet.has(c)) restSet.add(c);
-    }
+  for (const w of work) {
+    const all = candidatesOf.get(w) ?? [];
+    if (all.length <= FIRST_LOOK) continue;
+    const first = all.slice(0, FIRST_LOOK);
+    const split = decisions.split.get(w.rec.key);
+    const found = first.some((c) =>
+      (compared.get(c) ?? []).some(
+        (cand) =>
+          !(cand.library_id === libraryId && isStandInKey(w.rec.key)) &&
+          !split?.has(`${cand.library_id}|${cand.record_key}`) &&
+          verdictOf(w, cand).decision === 'match',
+      ),
+    );
+    if (found) {
+      firstLook.set(w, all);
+      candidatesOf.set(w, first);
+      count('records placed at the first look', 1);
+    } else for (const c of all.slice(FIRST_LOOK)) if (!firstSet.has(c)) restSet.add(c);
   }
-  if (restSet.size) members.push(...(await candidateMembers(trx, restSet, matcher, cache, replaced)));
+  if (restSet.size) {
+    const rest = await candidateMembers(trx, restSet, matcher, cache, replaced);
+    members.push(...rest);
+    learn(rest);
+  }
   count('candidate clusters', firstSet.size + restSet.size);
   mark('candidate records');
   count('candidate key hits', keyHits);
   count('cluster members read', members.length);
-  const compared = new Map<number, Member[]>();
-  const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
-  // Which libraries each cluster already holds, to keep one record per library per cluster.
-  const libsIn = new Map<number, Map<number, number>>();
-  // This library's stand-ins (stand-ins.ts): its own record of the title may join their cluster, and they give way.
-  const standIns = new Set<number>();
-  const learn = (list: Member[]) => {
-    for (const m of list) {
-      // Another library's records, and this library's stand-ins (its own record of the title replaces them).
-      if (m.cluster_id !== null && !(m.library_id === libraryId && !isStandInKey(m.record_key))) {
-        const cmp = compared.get(m.cluster_id) ?? [];
-        if (cmp.length < MAX_MEMBERS_COMPARED) cmp.push(m);
-        compared.set(m.cluster_id, cmp);
-      }
-    }
-    for (const m of list) {
-      if (m.library_id === libraryId && isStandInKey(m.record_key)) standIns.add(m.id);
-      if (m.cluster_id === null) continue;
-      const held = bibsIn.get(m.cluster_id) ?? [];
-      held.push({ id: m.id, bib: m.bib });
-      bibsIn.set(m.cluster_id, held);
-      const map = libsIn.get(m.cluster_id) ?? new Map<number, number>();
-      map.set(m.library_id, m.id);
-      libsIn.set(m.cluster_id, map);
-    }
-  };
-  learn(members);
 
   // New records have no row id yet; a negative placeholder stands for them within the chunk.
   const selfOf = new Map<Work, number>();
