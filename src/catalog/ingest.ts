@@ -795,9 +795,11 @@ interface Member {
  * cluster is a candidate of many records in many chunks, and reading and
  * reviving its members' forms each time was most of a chunk's reads (178k
  * member reads for 20k records). The revived forms are kept per database,
- * by row id and the row's version (xmin, which every write of the row
- * changes), so only forms not seen yet, or rewritten since, travel; at most
- * FORM_CACHE_SIZE of them, so memory stays bounded whatever the corpus.
+ * by row id and the record's content hash (the form is built from the
+ * content), so only forms not seen yet, or of a record re-sent changed since,
+ * travel; at most FORM_CACHE_SIZE of them, so memory stays bounded whatever
+ * the corpus. The first read is of the cluster index only (it includes what
+ * it needs, 0083): at 1M records the source rows no longer fit the page cache.
  * Members without a usable form come back with bib null (read by the caller).
  */
 async function readMembers(trx: DbOrTrx, clusters: Set<number>, matcher: Matcher, cache: FormCache): Promise<Member[]> {
@@ -805,7 +807,7 @@ async function readMembers(trx: DbOrTrx, clusters: Set<number>, matcher: Matcher
     select m.id, m.library_id, m.cluster_id, m.record_key, m.v
     from ${idList(clusters)} as c(id)
     cross join lateral (
-      select id, library_id, cluster_id, record_key, xmin::text as v from source_records
+      select id, library_id, cluster_id, record_key, content_hash as v from source_records
       where cluster_id = c.id and not deleted
       offset 0
     ) m`.execute(trx);

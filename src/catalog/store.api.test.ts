@@ -352,4 +352,43 @@ describe('catalog store', () => {
     ]);
     expect(await keysOutOfStep(s)).toEqual([]);
   });
+
+  it('compares with what a record holds now, not a form remembered from before it was re-sent changed', async () => {
+    const db = s.ctx.database.db;
+    // The title matcher with stored match forms: the ingest keeps revived forms between batches.
+    let revived = 0;
+    const withForms: typeof matcher = {
+      ...matcher,
+      form: (b) => ({ t: b.title, y: b.year ?? null }),
+      fromForm: (f) => {
+        const form = f as { t?: string; y?: number | null } | null;
+        if (!form?.t) return undefined;
+        revived++;
+        return bib({ title: form.t, ...(form.y ? { year: form.y } : {}) });
+      },
+    };
+    const x = bib({ sourceId: 'FORM-X', title: 'Sejarah Kota Padang Lama', year: 1990 });
+    await ingestStream(db, await batch('BUNGHATTA'), gen([rec(x)]), withForms);
+    // Sawahlunto's copy reads X's form (and remembers it).
+    const y = bib({ sourceId: 'FORM-Y', title: x.title, year: 1990 });
+    expect(await ingestStream(db, await batch('SAWAHLUNTO'), gen([rec(y)]), withForms)).toMatchObject({ matched: 1 });
+    expect(revived).toBeGreaterThan(0);
+    // Bung Hatta corrects X into another book; Payakumbuh then sends that book.
+    const corrected = bib({ sourceId: 'FORM-X', title: 'Kamus Bahasa Minang Lama', year: 1990 });
+    expect(await ingestStream(db, await batch('BUNGHATTA'), gen([rec(corrected)]), withForms)).toMatchObject({
+      updated: 1,
+    });
+    const z = bib({ sourceId: 'FORM-Z', title: corrected.title, year: 1990 });
+    expect(await ingestStream(db, await batch('PAYAKUMBUH'), gen([rec(z)]), withForms)).toMatchObject({ matched: 1 });
+    const clusterOf = async (key: string) =>
+      (
+        await db
+          .selectFrom('source_records')
+          .select('cluster_id')
+          .where('record_key', '=', `id:${key}`)
+          .executeTakeFirstOrThrow()
+      ).cluster_id;
+    expect(await clusterOf('FORM-Z')).toBe(await clusterOf('FORM-X'));
+    expect(await clusterOf('FORM-Y')).not.toBe(await clusterOf('FORM-X'));
+  });
 });
