@@ -6,7 +6,7 @@ import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
 import { buildDisplay, rebuildClusters } from './clusters.ts';
 import { applyItemRows, type ItemRow, titleKeyOf } from './item-rows.ts';
 import { classifyReason } from './rejection-reasons.ts';
-import { type ClusterContent, settleSearchIndex, storeClusterIndex, type WordSink } from './search-index.ts';
+import { type IndexRow, indexRowOf, settleSearchIndex, type WordSink, writeClusterIndex } from './search-index.ts';
 import { idList, textList } from './sql-lists.ts';
 import { isStandInKey, retireStandIns } from './stand-ins.ts';
 import type { Bib, ItemInput, ItemStatus } from './types.ts';
@@ -500,6 +500,81 @@ interface RecordPlan {
   needCluster: Work[];
   /** Clusters to refresh after the writes. */
   touched: Set<number>;
+  /** What the writes send, built with the plan (see Rows). */
+  rows: Rows | null;
+}
+
+/**
+ * The statements' parameters of a planned chunk, built with its plan: when the plan is made while the
+ * previous chunk is being written, node builds them then, and the chunk's own transaction sends one
+ * statement after another (index rows of new clusters, records as JSON with their raw bytes, match keys).
+ */
+interface Rows {
+  /** New clusters' index rows (holdings are added in the transaction). */
+  clusters: Array<{ work: Work; row: IndexRow }>;
+  fresh: { json: string; blob: Buffer } | null;
+  changed: { json: string; blob: Buffer } | null;
+  keys: string;
+  owners: string;
+}
+
+/** Builds a planned chunk's rows (after its ids are assigned). */
+async function rowsOf(conn: DbOrTrx, libraryId: number, plan: RecordPlan, matcher: Matcher): Promise<Rows> {
+  const { fresh, changed, needCluster, work } = plan;
+  const clusters: Rows['clusters'] = [];
+  if (needCluster.length) {
+    const lib = await conn
+      .selectFrom('libraries')
+      .select(['region_code', 'type'])
+      .where('id', '=', libraryId)
+      .executeTakeFirstOrThrow();
+    for (const w of needCluster)
+      clusters.push({
+        work: w,
+        row: indexRowOf({
+          id: w.cluster as number,
+          display: buildDisplay([{ bib: w.rec.bib, format: w.rec.format }]),
+          members: [{ bib: w.rec.bib, libraryId, regionCode: lib.region_code, libraryType: lib.type }],
+        }),
+      });
+  }
+  const recordRows = (list: Work[], withKey: boolean) => {
+    if (list.length === 0) return null;
+    const raws = rawBlob(list);
+    const rows = list.map((w, i) => ({
+      id: w.id,
+      ...(withKey ? { record_key: w.rec.key } : {}),
+      format: w.rec.format,
+      o: raws.offsets[i],
+      l: w.rec.raw.length,
+      content_hash: w.rec.hash,
+      bib: w.rec.bib,
+      cluster_id: w.cluster,
+      position: w.rec.position,
+      title_key: titleKeyOf(w.rec.bib),
+      match_form: matcher.form?.(w.rec.bib) ?? null,
+    }));
+    return { json: JSON.stringify(rows), blob: raws.blob };
+  };
+  // Two texts split by the server (keys never hold a newline: they are built from folded words and digits),
+  // not a JSON list of 100k small objects to build and parse.
+  // Each key row carries its record's cluster and whether the record is a stand-in (the library is one for all).
+  const keys: string[] = [];
+  const owners: string[] = [];
+  for (const w of work) {
+    const owner = `${w.id}:${w.cluster ?? ''}:${isStandInKey(w.rec.key) ? 't' : 'f'}`;
+    for (const k of w.rec.matchKeys) {
+      keys.push(k);
+      owners.push(owner);
+    }
+  }
+  return {
+    clusters,
+    fresh: recordRows(fresh, true),
+    changed: recordRows(changed, false),
+    keys: keys.join('\n'),
+    owners: owners.join(','),
+  };
 }
 
 /**
@@ -564,7 +639,7 @@ async function planRecords(
   counts.updated = changed.length;
   counts.deleted = removed.length;
   for (const r of removed) if (r.oldCluster) touched.add(r.oldCluster);
-  const plan: RecordPlan = { counts, work, removed, fresh, changed, needCluster: [], touched };
+  const plan: RecordPlan = { counts, work, removed, fresh, changed, needCluster: [], touched, rows: null };
   if (work.length === 0) return plan;
 
   // Records this chunk deletes, and those the previous chunk writes, are members as they will be.
@@ -592,6 +667,8 @@ async function planRecords(
     w.cluster = clusterIds[i] as number;
   });
   mark('ids');
+  plan.rows = await rowsOf(conn, libraryId, plan, matcher);
+  mark('rows');
   return plan;
 }
 
@@ -605,7 +682,7 @@ async function writeRecords(
   words?: WordSink,
 ): Promise<void> {
   const { libraryId } = target;
-  const { removed, work, fresh, changed, needCluster } = recordPlan;
+  const { removed, work, changed } = recordPlan;
   if (removed.length) {
     const ids = removed.map((r) => r.id);
     // Keys first: then the trigger that moves keys with their record (0082) finds none to move.
@@ -632,100 +709,52 @@ async function writeRecords(
   for (const id of plan.touched) touched.add(id);
   mark('items lookup');
 
+  const rows = recordPlan.rows ?? (await rowsOf(trx, libraryId, recordPlan, matcher));
   // New clusters hold one record each: their display, search document and holdings are known here.
   // A changed record's new cluster is refreshed from the database instead (it may keep items not in the file).
-  if (needCluster.length) {
-    const lib = await trx
-      .selectFrom('libraries')
-      .select(['region_code', 'type'])
-      .where('id', '=', libraryId)
-      .executeTakeFirstOrThrow();
-    const content: ClusterContent[] = needCluster.map((w) => {
+  if (rows.clusters.length) {
+    const content = rows.clusters.map(({ work: w, row }) => {
       const held = plan.finalItems.get(w.id) ?? [];
       const available = held.filter((i) => i.status === 'available' && i.loanable).length;
       if (!w.isNew) touched.add(w.cluster as number);
-      return {
-        id: w.cluster as number,
-        display: buildDisplay([{ bib: w.rec.bib, format: w.rec.format }]),
-        members: [{ bib: w.rec.bib, libraryId, regionCode: lib.region_code, libraryType: lib.type }],
-        holdings: held.length ? [{ libraryId, copies: held.length, available }] : [],
-      };
+      return { row, holdings: held.length ? [{ libraryId, copies: held.length, available }] : [] };
     });
-    await storeClusterIndex(trx, content, 'insert', words);
+    await writeClusterIndex(trx, content, 'insert', words);
     mark('new clusters');
   }
 
-  if (fresh.length) {
-    const raws = rawBlob(fresh);
-    const rows = fresh.map((w, i) => ({
-      id: w.id,
-      record_key: w.rec.key,
-      format: w.rec.format,
-      o: raws.offsets[i],
-      l: w.rec.raw.length,
-      content_hash: w.rec.hash,
-      bib: w.rec.bib,
-      cluster_id: w.cluster,
-      position: w.rec.position,
-      title_key: titleKeyOf(w.rec.bib),
-      match_form: matcher.form?.(w.rec.bib) ?? null,
-    }));
+  if (rows.fresh) {
     await sql`
       insert into source_records (id, library_id, source_id, record_key, format, raw, content_hash, bib, cluster_id,
         batch_id, position, title_key, match_form)
       select x.id, ${libraryId}::bigint, ${target.sourceId}::bigint, x.record_key, x.format,
-        substring(${raws.blob}::bytea from x.o + 1 for x.l),
+        substring(${rows.fresh.blob}::bytea from x.o + 1 for x.l),
         x.content_hash, x.bib, x.cluster_id, ${target.batchId}::bigint, x.position, x.title_key, x.match_form
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, record_key text, format text, o int, l int,
+      from jsonb_to_recordset(${rows.fresh.json}::jsonb) as x(id bigint, record_key text, format text, o int, l int,
         content_hash text, bib jsonb, cluster_id bigint, position text, title_key text, match_form jsonb)`.execute(trx);
     mark('insert records');
   }
-  if (changed.length) {
-    const raws = rawBlob(changed);
-    const rows = changed.map((w, i) => ({
-      id: w.id,
-      format: w.rec.format,
-      o: raws.offsets[i],
-      l: w.rec.raw.length,
-      content_hash: w.rec.hash,
-      bib: w.rec.bib,
-      cluster_id: w.cluster,
-      position: w.rec.position,
-      title_key: titleKeyOf(w.rec.bib),
-      match_form: matcher.form?.(w.rec.bib) ?? null,
-    }));
+  if (rows.changed) {
     await trx
       .deleteFrom('match_keys')
       .where(sql<boolean>`record_id in ${idList(changed.map((w) => w.id))}`)
       .execute();
     await sql`
-      update source_records s set format = x.format, raw = substring(${raws.blob}::bytea from x.o + 1 for x.l),
+      update source_records s set format = x.format, raw = substring(${rows.changed.blob}::bytea from x.o + 1 for x.l),
         content_hash = x.content_hash,
         bib = x.bib, cluster_id = x.cluster_id, batch_id = ${target.batchId}::bigint, position = x.position,
         title_key = x.title_key, match_form = x.match_form, deleted = false, updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, format text, o int, l int,
+      from jsonb_to_recordset(${rows.changed.json}::jsonb) as x(id bigint, format text, o int, l int,
         content_hash text, bib jsonb, cluster_id bigint, position text, title_key text, match_form jsonb)
       where s.id = x.id`.execute(trx);
     mark('update records');
   }
-  // Two texts split by the server (keys never hold a newline: they are built from folded words and digits),
-  // not a JSON list of 100k small objects to build and parse.
-  // Each key row carries its record's cluster and whether the record is a stand-in (the library is one for all).
-  const keys: string[] = [];
-  const owners: string[] = [];
-  for (const w of work) {
-    const owner = `${w.id}:${w.cluster ?? ''}:${isStandInKey(w.rec.key) ? 't' : 'f'}`;
-    for (const k of w.rec.matchKeys) {
-      keys.push(k);
-      owners.push(owner);
-    }
-  }
-  if (keys.length) {
+  if (rows.keys) {
     await sql`insert into match_keys (key, record_id, cluster_id, library_id, stand_in)
       select k, split_part(o, ':', 1)::bigint, nullif(split_part(o, ':', 2), '')::bigint, ${libraryId}::bigint,
         split_part(o, ':', 3)::boolean
-      from unnest(string_to_array(${keys.join('\n')}::text, E'\n'),
-        string_to_array(${owners.join(',')}::text, ',')) as x(k, o)`.execute(trx);
+      from unnest(string_to_array(${rows.keys}::text, E'\n'),
+        string_to_array(${rows.owners}::text, ',')) as x(k, o)`.execute(trx);
   }
   mark('insert match keys');
   await writeItems(trx, libraryId, plan, changed);

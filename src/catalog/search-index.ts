@@ -185,6 +185,69 @@ export interface ClusterContent {
 }
 
 /**
+ * A cluster's index row without its holdings, as JSON text lacking its closing brace: what search reads of it
+ * that its records alone decide (display, weighted texts, facets). Ingest builds these for its new clusters
+ * while the previous chunk is being written, so that its transaction has only the holdings to add (they
+ * depend on copies the library already has) and its statements follow one another without node's work
+ * between them.
+ */
+export interface IndexRow {
+  id: number;
+  /** The row's JSON, open: holdings and library ids are appended. */
+  open: string;
+  libraryIds: number[];
+  /** "Did you mean" words of the cluster. */
+  lexicon: string[];
+}
+
+export function indexRowOf({ id, display, members }: Omit<ClusterContent, 'holdings'>): IndexRow {
+  const { doc, lexicon } = indexParts(
+    display,
+    members.map((m) => m.bib),
+  );
+  const json = JSON.stringify({
+    id,
+    title: display.title || '—',
+    display,
+    year: display.year ?? null,
+    format: display.format,
+    language: display.language ?? null,
+    t_title: doc.title,
+    t_authors: doc.authors,
+    t_subjects: doc.subjects,
+    t_other: doc.other,
+    title_sort: doc.titleSort,
+    author_sort: doc.authorSort,
+    subjects: doc.subjectKeys,
+    isbns: doc.isbns,
+    issns: doc.issns,
+    call_numbers: doc.callNumbers,
+    publisher_key: doc.publisherKey,
+    region_codes: [...new Set(members.map((m) => m.regionCode).filter((r): r is string => Boolean(r)))],
+    library_types: [...new Set(members.map((m) => m.libraryType))],
+    record_count: members.length,
+  });
+  return { id, open: json.slice(0, -1), libraryIds: [...new Set(members.map((m) => m.libraryId))], lexicon };
+}
+
+/** The index rows of clusters as one JSON array, each closed with its holdings. */
+function closedRows(rows: Array<{ row: IndexRow; holdings: ClusterHolding[] }>): string {
+  const out: string[] = [];
+  for (const { row, holdings: h } of rows) {
+    const libs = new Set(row.libraryIds);
+    for (const x of h) libs.add(x.libraryId);
+    const tail = {
+      library_ids: [...libs],
+      available_library_ids: h.filter((x) => x.available > 0).map((x) => x.libraryId),
+      holdings_count: h.reduce((a, x) => a + x.copies, 0),
+      available_count: h.reduce((a, x) => a + x.available, 0),
+    };
+    out.push(`${row.open},${JSON.stringify(tail).slice(1)}`);
+  }
+  return `[${out.join(',')}]`;
+}
+
+/**
  * The one place ingest, staff decisions and item updates store what search
  * reads of a cluster (display record, weighted document, facets, holdings):
  * 'insert' for clusters created in this transaction (one write instead of an
@@ -196,42 +259,25 @@ export async function storeClusterIndex(
   mode: 'insert' | 'update',
   words?: WordSink,
 ): Promise<void> {
-  if (clusters.length === 0) return;
+  await writeClusterIndex(
+    trx,
+    clusters.map((c) => ({ row: indexRowOf(c), holdings: c.holdings })),
+    mode,
+    words,
+  );
+}
+
+/** storeClusterIndex with the rows built beforehand (indexRowOf). */
+export async function writeClusterIndex(
+  trx: Trx,
+  rows: Array<{ row: IndexRow; holdings: ClusterHolding[] }>,
+  mode: 'insert' | 'update',
+  words?: WordSink,
+): Promise<void> {
+  if (rows.length === 0) return;
   const known = new Set<string>();
-  const rows = clusters.map(({ id, display, members, holdings: h }) => {
-    const { doc, lexicon } = indexParts(
-      display,
-      members.map((m) => m.bib),
-    );
-    for (const w of lexicon) known.add(w);
-    return {
-      id,
-      title: display.title || '—',
-      display,
-      year: display.year ?? null,
-      format: display.format,
-      language: display.language ?? null,
-      t_title: doc.title,
-      t_authors: doc.authors,
-      t_subjects: doc.subjects,
-      t_other: doc.other,
-      title_sort: doc.titleSort,
-      author_sort: doc.authorSort,
-      subjects: doc.subjectKeys,
-      isbns: doc.isbns,
-      issns: doc.issns,
-      call_numbers: doc.callNumbers,
-      publisher_key: doc.publisherKey,
-      library_ids: [...new Set([...members.map((m) => m.libraryId), ...h.map((x) => x.libraryId)])],
-      region_codes: [...new Set(members.map((m) => m.regionCode).filter((r): r is string => Boolean(r)))],
-      library_types: [...new Set(members.map((m) => m.libraryType))],
-      available_library_ids: h.filter((x) => x.available > 0).map((x) => x.libraryId),
-      holdings_count: h.reduce((a, x) => a + x.copies, 0),
-      available_count: h.reduce((a, x) => a + x.available, 0),
-      record_count: members.length,
-    };
-  });
-  const recordset = sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+  for (const { row } of rows) for (const w of row.lexicon) known.add(w);
+  const recordset = sql`jsonb_to_recordset(${closedRows(rows)}::jsonb) as x(
       id bigint, title text, display jsonb, year integer, format text, language text,
       t_title text, t_authors text, t_subjects text, t_other text, title_sort text, author_sort text,
       subjects text[], isbns text[], issns text[], call_numbers text[], publisher_key text,
