@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bib, libraryIds, load } from '../../test/catalog-fixtures.ts';
+import { bib, libraryIds, load, newBatch, parsed, stream } from '../../test/catalog-fixtures.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
-import type { Matcher } from './ingest.ts';
+import { collectIngestProfile, ingestStream, type Matcher } from './ingest.ts';
 import { catalogMatcher, MATCH_FORM_VERSION } from './match.ts';
 
 let s: TestSimpul;
@@ -87,5 +87,34 @@ describe('candidates under a crowded key', () => {
     expect(await clusterOf(lib['SDN01-BKT'] as number, 'id:SD-89')).toBe(
       await clusterOf(lib.UINMY as number, 'id:UIN-89'),
     );
+  });
+
+  it('does not probe again, in later chunks, a key found spread over more than 200 clusters', async () => {
+    // 210 clusters under one title key: the key is not used; the ISBN still finds each record's match.
+    await load(s, lib.PERPUSNAS as number, crowd(210, 'PN'), byIsbn);
+    const profile: Record<string, number> = {};
+    const sent = crowd(210, 'SD05').slice(200);
+    collectIngestProfile(profile);
+    let c: Awaited<ReturnType<typeof ingestStream>>;
+    try {
+      c = await ingestStream(
+        s.ctx.database.db,
+        await newBatch(s, lib['SDN05-BKT'] as number),
+        stream(sent.map((b) => parsed(b))),
+        byIsbn,
+        { chunkSize: 2 },
+      );
+    } finally {
+      collectIngestProfile(null);
+    }
+    expect(c).toMatchObject({ added: 10, matched: 10 });
+    for (const i of [200, 209])
+      expect(await clusterOf(lib['SDN05-BKT'] as number, `id:SD05-${i}`)).toBe(
+        await clusterOf(lib.PERPUSNAS as number, `id:PN-${i}`),
+      );
+    expect(profile['# crowded keys skipped (so far)']).toBe(1);
+    // Five chunks of two: the title key's clusters were counted in the first only (at most 201 of them),
+    // the ISBNs' once each.
+    expect(profile['# candidate key hits']).toBeLessThanOrEqual(201 + 10);
   });
 });

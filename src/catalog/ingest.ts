@@ -185,7 +185,7 @@ export async function ingestStream(
 ): Promise<BatchCounts> {
   const counts = emptyCounts();
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const cache = formCacheOf(db);
+  const cache: Memo = { forms: formCacheOf(db), crowded: new Set() };
   const knownWords = wordCacheOf(db);
   let chunk: Parsed[] = [];
   let failed = false;
@@ -312,7 +312,7 @@ export async function ingestChunk(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
-  cache: FormCache = new Map(),
+  cache: Memo = { forms: new Map(), crowded: new Set() },
 ): Promise<BatchCounts> {
   return (await storeChunkOrRecords(trx, target, part, matcher, cache, null)).counts;
 }
@@ -327,7 +327,7 @@ async function storeChunkOrRecords(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
-  cache: FormCache,
+  cache: Memo,
   ahead: Ahead | null,
   words?: WordSink,
 ): Promise<{ counts: BatchCounts; asPlanned: boolean }> {
@@ -453,7 +453,7 @@ async function storeChunk(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
-  cache: FormCache,
+  cache: Memo,
   ahead: Ahead | null,
   words?: WordSink,
 ): Promise<BatchCounts> {
@@ -622,7 +622,7 @@ async function planRecords(
   target: IngestTarget,
   byKey: Map<string, Incoming>,
   matcher: Matcher,
-  cache: FormCache,
+  cache: Memo,
   overlay: Overlay | null,
 ): Promise<RecordPlan> {
   const { libraryId } = target;
@@ -826,10 +826,10 @@ async function candidateMembers(
   trx: DbOrTrx,
   clusters: Set<number>,
   matcher: Matcher,
-  cache: FormCache,
+  cache: Memo,
   replaced: Map<number, Member | null>,
 ): Promise<Member[]> {
-  const read = clusters.size ? await readMembers(trx, clusters, matcher, cache) : [];
+  const read = clusters.size ? await readMembers(trx, clusters, matcher, cache.forms) : [];
   const members: Member[] = replaced.size ? read.filter((m) => !replaced.has(m.id)) : read;
   for (const m of replaced.values())
     if (m && m.cluster_id !== null && clusters.has(m.cluster_id)) members.push({ ...m });
@@ -917,6 +917,17 @@ async function readMembers(trx: DbOrTrx, clusters: Set<number>, matcher: Matcher
 }
 
 type FormCache = Map<number, { v: string; bib: Bib }>;
+/**
+ * What an ingest keeps between its chunks: the match forms it has read (per database, shared by ingests) and
+ * the keys it found spread over more than MAX_CLUSTERS_PER_KEY clusters of other libraries (per ingest). A key
+ * that common is not used, and it stays that common: later chunks do not probe it again. At 1M records the
+ * probe was the second cost of the server (189 s), each common title head reading its MAX_ROWS_PER_KEY rows
+ * for every chunk that had it.
+ */
+interface Memo {
+  forms: FormCache;
+  crowded: Set<string>;
+}
 /** "Did you mean" words an ingest has seen committed (see WordSink), per database, at most WORD_CACHE_SIZE. */
 const WORD_CACHE_SIZE = 200_000;
 const wordCaches = new WeakMap<object, Set<string>>();
@@ -950,7 +961,7 @@ async function assignClusters(
   libraryId: number,
   work: Work[],
   matcher: Matcher,
-  cache: FormCache,
+  cache: Memo,
   replaced: Map<number, Member | null>,
 ): Promise<{ matched: number; touched: number[] }> {
   const touched = new Set<number>();
@@ -960,7 +971,7 @@ async function assignClusters(
     libraryId,
     work.map((w) => w.rec.key),
   );
-  const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))];
+  const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))].filter((k) => !cache.crowded.has(k));
   // Keys first (the clusters each key reaches, at most one past the limit), then those clusters' members once.
   // One row per key with its clusters as one text: a title-head key reaches dozens of clusters, and a row per
   // cluster (470k rows for 20k records) cost more to send and to read than the probes themselves.
@@ -991,7 +1002,12 @@ async function assignClusters(
     keyHits += ids.length;
     perKey.set(h.key, ids);
   }
-  for (const [key, ids] of perKey) if (ids.length > MAX_CLUSTERS_PER_KEY) perKey.delete(key);
+  for (const [key, ids] of perKey)
+    if (ids.length > MAX_CLUSTERS_PER_KEY) {
+      perKey.delete(key);
+      cache.crowded.add(key);
+    }
+  if (profile) profile['# crowded keys skipped (so far)'] = cache.crowded.size;
   const candidatesOf = new Map<Work, number[]>();
   for (const w of work) {
     const keys = w.rec.matchKeys
