@@ -19,6 +19,15 @@ let lib: Record<string, number> = {};
 const batch = (code: string) => newBatch(s, lib[code] as number);
 const rec = parsed;
 const gen = stream;
+/** The cluster of the record sent with this id (any library). */
+const clusterOf = async (key: string) =>
+  (
+    await s.ctx.database.db
+      .selectFrom('source_records')
+      .select('cluster_id')
+      .where('record_key', '=', `id:${key}`)
+      .executeTakeFirstOrThrow()
+  ).cluster_id;
 
 beforeAll(async () => {
   s = await startTestSimpul();
@@ -338,14 +347,6 @@ describe('catalog store', () => {
     const mine = ['URUT-A1', 'URUT-A2'].map((id) => bib({ sourceId: id, title, year: 2001, isbns: ['9786020000017'] }));
     const counts = await ingestStream(db, await batch('SAWAHLUNTO'), gen(mine.map((b) => rec(b))), matcher);
     expect(counts).toMatchObject({ added: 2, matched: 2 });
-    const clusterOf = async (key: string) =>
-      (
-        await db
-          .selectFrom('source_records')
-          .select('cluster_id')
-          .where('record_key', '=', `id:${key}`)
-          .executeTakeFirstOrThrow()
-      ).cluster_id;
     expect([await clusterOf('URUT-A1'), await clusterOf('URUT-A2')]).toEqual([
       await clusterOf('URUT-X'),
       await clusterOf('URUT-Z'),
@@ -380,14 +381,6 @@ describe('catalog store', () => {
     });
     const z = bib({ sourceId: 'FORM-Z', title: corrected.title, year: 1990 });
     expect(await ingestStream(db, await batch('PAYAKUMBUH'), gen([rec(z)]), withForms)).toMatchObject({ matched: 1 });
-    const clusterOf = async (key: string) =>
-      (
-        await db
-          .selectFrom('source_records')
-          .select('cluster_id')
-          .where('record_key', '=', `id:${key}`)
-          .executeTakeFirstOrThrow()
-      ).cluster_id;
     expect(await clusterOf('FORM-Z')).toBe(await clusterOf('FORM-X'));
     expect(await clusterOf('FORM-Y')).not.toBe(await clusterOf('FORM-X'));
   });
