@@ -185,7 +185,7 @@ export async function ingestStream(
 ): Promise<BatchCounts> {
   const counts = emptyCounts();
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const cache: Memo = { forms: formCacheOf(db), crowded: new Set() };
+  const memo: Memo = { forms: formCacheOf(db), crowded: new Set() };
   const knownWords = wordCacheOf(db);
   let chunk: Parsed[] = [];
   let failed = false;
@@ -204,7 +204,7 @@ export async function ingestStream(
           backendPid = null;
         }
       }
-      return storeChunkOrRecords(trx, target, part, matcher, cache, ahead, words);
+      return storeChunkOrRecords(trx, target, part, matcher, memo, ahead, words);
     });
     // Committed: later chunks need not send these words again.
     if (knownWords.size + words.sent.length > WORD_CACHE_SIZE) knownWords.clear();
@@ -242,7 +242,7 @@ export async function ingestStream(
       // A chunk planned inside its transaction leaves no overlay: the next is planned once it is committed.
       if (inflight && !inflightOverlay) await inflight;
       // Any failure here only means planning again inside the transaction, which reports it properly.
-      const planning = planRecords(db, target, prepared.byKey, matcher, cache, inflightOverlay).catch(() => null);
+      const planning = planRecords(db, target, prepared.byKey, matcher, memo, inflightOverlay).catch(() => null);
       const asPlanned = inflight ? await inflight : true;
       plan = await planning;
       if (!asPlanned) plan = null;
@@ -312,9 +312,9 @@ export async function ingestChunk(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
-  cache: Memo = { forms: new Map(), crowded: new Set() },
+  memo: Memo = { forms: new Map(), crowded: new Set() },
 ): Promise<BatchCounts> {
-  return (await storeChunkOrRecords(trx, target, part, matcher, cache, null)).counts;
+  return (await storeChunkOrRecords(trx, target, part, matcher, memo, null)).counts;
 }
 
 /**
@@ -327,13 +327,13 @@ async function storeChunkOrRecords(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
-  cache: Memo,
+  memo: Memo,
   ahead: Ahead | null,
   words?: WordSink,
 ): Promise<{ counts: BatchCounts; asPlanned: boolean }> {
   await sql`savepoint ingest_chunk`.execute(trx);
   try {
-    const c = await storeChunk(trx, target, part, matcher, cache, ahead, words);
+    const c = await storeChunk(trx, target, part, matcher, memo, ahead, words);
     await sql`release savepoint ingest_chunk`.execute(trx);
     return { counts: c, asPlanned: ahead !== null && ahead.prepared.itemRows.length === 0 };
   } catch (e) {
@@ -345,7 +345,7 @@ async function storeChunkOrRecords(
     await sql`savepoint ingest_record`.execute(trx);
     let c: BatchCounts;
     try {
-      c = await storeChunk(trx, target, [p], matcher, cache, null, words);
+      c = await storeChunk(trx, target, [p], matcher, memo, null, words);
       await sql`release savepoint ingest_record`.execute(trx);
     } catch (e) {
       if (!isRecordError(e)) throw e;
@@ -357,7 +357,7 @@ async function storeChunkOrRecords(
         target,
         [{ ok: false, position: p.position, reason, ...(excerpt ? { excerpt } : {}) }],
         matcher,
-        cache,
+        memo,
         null,
         words,
       );
@@ -453,7 +453,7 @@ async function storeChunk(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
-  cache: Memo,
+  memo: Memo,
   ahead: Ahead | null,
   words?: WordSink,
 ): Promise<BatchCounts> {
@@ -467,14 +467,14 @@ async function storeChunk(
 
   const touched = new Set<number>();
   if (byKey.size) {
-    const plan = ahead?.plan ?? (await planRecords(trx, target, byKey, matcher, cache, null));
+    const plan = ahead?.plan ?? (await planRecords(trx, target, byKey, matcher, memo, null));
     counts.added = plan.counts.added;
     counts.updated = plan.counts.updated;
     counts.unchanged = plan.counts.unchanged;
     counts.deleted = plan.counts.deleted;
     counts.matched = plan.counts.matched;
     for (const id of plan.touched) touched.add(id);
-    await writeRecords(trx, target, plan, matcher, touched, words);
+    await writeRecords(trx, target, plan, touched, words);
   }
   if (itemRows.length) {
     const r = await applyItemRows(trx, target.libraryId, itemRows, matcher);
@@ -526,7 +526,7 @@ interface RecordPlan {
   /** Clusters to refresh after the writes. */
   touched: Set<number>;
   /** What the writes send, built with the plan (see Rows). */
-  rows: Rows | null;
+  rows: Rows;
 }
 
 /**
@@ -622,7 +622,7 @@ async function planRecords(
   target: IngestTarget,
   byKey: Map<string, Incoming>,
   matcher: Matcher,
-  cache: Memo,
+  memo: Memo,
   overlay: Overlay | null,
 ): Promise<RecordPlan> {
   const { libraryId } = target;
@@ -674,13 +674,22 @@ async function planRecords(
   counts.updated = changed.length;
   counts.deleted = removed.length;
   for (const r of removed) if (r.oldCluster) touched.add(r.oldCluster);
-  const plan: RecordPlan = { counts, work, removed, fresh, changed, needCluster: [], touched, rows: null };
+  const plan: RecordPlan = {
+    counts,
+    work,
+    removed,
+    fresh,
+    changed,
+    needCluster: [],
+    touched,
+    rows: { clusters: [], fresh: null, changed: null, keys: '', owners: '' },
+  };
   if (work.length === 0) return plan;
 
   // Records this chunk deletes, and those the previous chunk writes, are members as they will be.
   const replaced = new Map<number, Member | null>(overlay?.members ?? []);
   for (const r of removed) replaced.set(r.id, null);
-  const assigned = await assignClusters(conn, libraryId, work, matcher, cache, replaced);
+  const assigned = await assignClusters(conn, libraryId, work, matcher, memo, replaced);
   counts.matched = assigned.matched;
   for (const id of assigned.touched) touched.add(id);
   const needCluster = work.filter((w) => w.cluster === null);
@@ -712,7 +721,6 @@ async function writeRecords(
   trx: Trx,
   target: IngestTarget,
   recordPlan: RecordPlan,
-  matcher: Matcher,
   touched: Set<number>,
   words?: WordSink,
 ): Promise<void> {
@@ -744,7 +752,7 @@ async function writeRecords(
   for (const id of plan.touched) touched.add(id);
   mark('items lookup');
 
-  const rows = recordPlan.rows ?? (await rowsOf(trx, libraryId, recordPlan, matcher));
+  const { rows } = recordPlan;
   // New clusters hold one record each: their display, search document and holdings are known here.
   // A changed record's new cluster is refreshed from the database instead (it may keep items not in the file).
   if (rows.clusters.length) {
@@ -826,10 +834,10 @@ async function candidateMembers(
   trx: DbOrTrx,
   clusters: Set<number>,
   matcher: Matcher,
-  cache: Memo,
+  memo: Memo,
   replaced: Map<number, Member | null>,
 ): Promise<Member[]> {
-  const read = clusters.size ? await readMembers(trx, clusters, matcher, cache.forms) : [];
+  const read = clusters.size ? await readMembers(trx, clusters, matcher, memo.forms) : [];
   const members: Member[] = replaced.size ? read.filter((m) => !replaced.has(m.id)) : read;
   for (const m of replaced.values())
     if (m && m.cluster_id !== null && clusters.has(m.cluster_id)) members.push({ ...m });
@@ -961,7 +969,7 @@ async function assignClusters(
   libraryId: number,
   work: Work[],
   matcher: Matcher,
-  cache: Memo,
+  memo: Memo,
   replaced: Map<number, Member | null>,
 ): Promise<{ matched: number; touched: number[] }> {
   const touched = new Set<number>();
@@ -971,7 +979,7 @@ async function assignClusters(
     libraryId,
     work.map((w) => w.rec.key),
   );
-  const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))].filter((k) => !cache.crowded.has(k));
+  const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))].filter((k) => !memo.crowded.has(k));
   // Keys first (the clusters each key reaches, at most one past the limit), then those clusters' members once.
   // One row per key with its clusters as one text: a title-head key reaches dozens of clusters, and a row per
   // cluster (470k rows for 20k records) cost more to send and to read than the probes themselves.
@@ -1005,9 +1013,9 @@ async function assignClusters(
   for (const [key, ids] of perKey)
     if (ids.length > MAX_CLUSTERS_PER_KEY) {
       perKey.delete(key);
-      cache.crowded.add(key);
+      memo.crowded.add(key);
     }
-  if (profile) profile['# crowded keys skipped (so far)'] = cache.crowded.size;
+  if (profile) profile['# crowded keys skipped (so far)'] = memo.crowded.size;
   const candidatesOf = new Map<Work, number[]>();
   for (const w of work) {
     const keys = w.rec.matchKeys
@@ -1036,7 +1044,7 @@ async function assignClusters(
     for (const c of (candidatesOf.get(w) ?? []).slice(0, FIRST_LOOK)) firstSet.add(c);
     if (w.oldCluster !== null) firstSet.add(w.oldCluster);
   }
-  const members = await candidateMembers(trx, firstSet, matcher, cache, replaced);
+  const members = await candidateMembers(trx, firstSet, matcher, memo, replaced);
   const compared = new Map<number, Member[]>();
   const bibsIn = new Map<number, Array<{ id: number; bib: Bib }>>();
   // Which libraries each cluster already holds, to keep one record per library per cluster.
@@ -1086,11 +1094,11 @@ async function assignClusters(
   const restSet = new Set<number>();
   // The records placed among their first candidates, with all their candidates.
   const firstLook = new Map<Work, number[]>();
-  const lookPause = breather();
+  const pause = breather();
   for (const w of work) {
     const all = candidatesOf.get(w) ?? [];
     if (all.length <= FIRST_LOOK) continue;
-    await lookPause();
+    await pause();
     const first = all.slice(0, FIRST_LOOK);
     const split = decisions.split.get(w.rec.key);
     const found = first.some((c) =>
@@ -1108,7 +1116,7 @@ async function assignClusters(
     } else for (const c of all.slice(FIRST_LOOK)) if (!firstSet.has(c)) restSet.add(c);
   }
   if (restSet.size) {
-    const rest = await candidateMembers(trx, restSet, matcher, cache, replaced);
+    const rest = await candidateMembers(trx, restSet, matcher, memo, replaced);
     members.push(...rest);
     learn(rest);
   }
@@ -1173,7 +1181,6 @@ async function assignClusters(
     return true;
   };
   const waiting: Work[] = [];
-  const pause = breather();
   for (const w of work) {
     await pause();
     if (!place(w, firstLook.has(w))) waiting.push(w);
@@ -1189,7 +1196,7 @@ async function assignClusters(
     }
     count('records placed after the first look', waiting.length);
     if (more.size) {
-      const extra = await candidateMembers(trx, more, matcher, cache, replaced);
+      const extra = await candidateMembers(trx, more, matcher, memo, replaced);
       count('cluster members read', extra.length);
       learn(extra);
     }
