@@ -145,7 +145,7 @@ export function recordKeyOf(bib: Bib, raw: Buffer): string {
   return bib.sourceId?.trim() ? `id:${bib.sourceId.trim()}` : `sha256:${sha256(raw)}`;
 }
 
-export const DEFAULT_CHUNK_SIZE = 1000;
+export const DEFAULT_CHUNK_SIZE = Number(process.env.CHUNK ?? 1000);
 
 /**
  * A pause for long loops of node's own work: when the loop has held the event loop for a few ms it waits
@@ -312,7 +312,7 @@ export async function ingestChunk(
   target: IngestTarget,
   part: Parsed[],
   matcher: Matcher,
-  memo: Memo = { forms: new Map(), crowded: new Set() },
+  memo: Memo = { forms: { map: new Map(), tick: 0 }, crowded: new Set() },
 ): Promise<BatchCounts> {
   return (await storeChunkOrRecords(trx, target, part, matcher, memo, null)).counts;
 }
@@ -875,34 +875,45 @@ interface Member {
  * Members without a usable form come back with bib null (read by the caller).
  */
 async function readMembers(trx: DbOrTrx, clusters: Set<number>, matcher: Matcher, cache: FormCache): Promise<Member[]> {
+  // The first 16 hex digits of the content hash tell a cached form from a stale one (a record re-sent changed
+  // keeps its id): a quarter of the text to send and read for each of the ~5 members a record's candidates have.
   const rows = await sql<{ id: number; library_id: number; cluster_id: number; record_key: string; v: string }>`
     select m.id, m.library_id, m.cluster_id, m.record_key, m.v
     from ${idList(clusters)} as c(id)
     cross join lateral (
-      select id, library_id, cluster_id, record_key, content_hash as v from source_records
+      select id, library_id, cluster_id, record_key, left(content_hash, 16) as v from source_records
       where cluster_id = c.id and not deleted
       offset 0
     ) m`.execute(trx);
-  const members: Array<Member & { v: string }> = [];
-  const missing: number[] = [];
+  const members: Member[] = [];
+  const missing: Array<{ member: Member; v: string }> = [];
   for (const r of rows.rows) {
-    const m = { id: Number(r.id), library_id: Number(r.library_id), cluster_id: Number(r.cluster_id) };
-    const hit = cache.get(m.id);
-    if (hit && hit.v === r.v) {
-      cache.delete(m.id); // most recently used last
-      cache.set(m.id, hit);
-      members.push({ ...m, record_key: r.record_key, v: r.v, bib: hit.bib });
+    const id = Number(r.id);
+    const hit = cache.map.get(id);
+    const fresh = hit !== undefined && hit.v === r.v;
+    const m: Member = {
+      id,
+      library_id: Number(r.library_id),
+      cluster_id: Number(r.cluster_id),
+      record_key: r.record_key,
+      bib: fresh ? hit.bib : (null as unknown as Bib),
+    };
+    members.push(m);
+    if (fresh) {
+      // Least recently used goes first; an entry used recently enough is not moved (most hits are).
+      if (cache.tick - hit.t > FORM_CACHE_SIZE / 4) {
+        cache.map.delete(id);
+        hit.t = ++cache.tick;
+        cache.map.set(id, hit);
+      }
       count('member forms from cache', 1);
-    } else {
-      members.push({ ...m, record_key: r.record_key, v: r.v, bib: null as unknown as Bib });
-      missing.push(m.id);
-    }
+    } else missing.push({ member: m, v: r.v });
   }
   if (missing.length) {
     const fromForm = matcher.fromForm;
     const forms = await sql<{ id: number; match_form: unknown; bib: Bib | null }>`
       select s.id, s.match_form, ${fromForm ? sql`case when s.match_form is null then s.bib end` : sql`s.bib`} as bib
-      from ${idList(missing)} as x(id) cross join lateral (
+      from ${idList(missing.map((x) => x.member.id))} as x(id) cross join lateral (
         select id, match_form, bib from source_records where id = x.id offset 0
       ) s`.execute(trx);
     const byId = new Map<number, { bib: Bib | null; revived: boolean }>();
@@ -910,21 +921,24 @@ async function readMembers(trx: DbOrTrx, clusters: Set<number>, matcher: Matcher
       const revived = fromForm?.(f.match_form);
       byId.set(Number(f.id), { bib: revived ?? f.bib ?? null, revived: revived !== undefined });
     }
-    for (const m of members) {
-      if (m.bib !== null) continue;
+    for (const { member: m, v } of missing) {
       const got = byId.get(m.id);
       m.bib = (got?.bib ?? null) as Bib;
       // Only revived forms are kept: a bib read whole (no usable form) is rare and large.
       if (got?.revived && got.bib) {
-        cache.set(m.id, { v: m.v, bib: got.bib });
-        if (cache.size > FORM_CACHE_SIZE) cache.delete(cache.keys().next().value as number);
+        cache.map.set(m.id, { v, bib: got.bib, t: ++cache.tick });
+        if (cache.map.size > FORM_CACHE_SIZE) cache.map.delete(cache.map.keys().next().value as number);
       }
     }
   }
   return members;
 }
 
-type FormCache = Map<number, { v: string; bib: Bib }>;
+/** Revived match forms by row id, oldest use first; `tick` counts uses (see readMembers). */
+interface FormCache {
+  map: Map<number, { v: string; bib: Bib; t: number }>;
+  tick: number;
+}
 /**
  * What an ingest keeps between its chunks: the match forms it has read (per database, shared by ingests) and
  * the keys it found spread over more than MAX_CLUSTERS_PER_KEY clusters of other libraries (per ingest). A key
@@ -952,7 +966,7 @@ const formCaches = new WeakMap<object, FormCache>();
 function formCacheOf(db: object): FormCache {
   let c = formCaches.get(db);
   if (!c) {
-    c = new Map();
+    c = { map: new Map(), tick: 0 };
     formCaches.set(db, c);
   }
   return c;
