@@ -24,8 +24,17 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -536,7 +545,15 @@ const targets: Array<[string, () => Promise<Target>]> = [];
 if (!args['skip-pglite'])
   targets.push([
     'PGlite',
-    async () => ({ database: await openPglite(undefined), reused: false, drop: async () => {} }),
+    async () => {
+      // On disk, as `simpul serve` runs it (DATA_DIR/pglite): the database is not held in the process's memory.
+      const dir = mkdtempSync(path.join(tmpdir(), 'simpul-bench-pglite-'));
+      return {
+        database: await openPglite(dir),
+        reused: false,
+        drop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
   ]);
 if (process.env.DATABASE_URL) {
   const url = process.env.DATABASE_URL;

@@ -145,7 +145,7 @@ export function recordKeyOf(bib: Bib, raw: Buffer): string {
   return bib.sourceId?.trim() ? `id:${bib.sourceId.trim()}` : `sha256:${sha256(raw)}`;
 }
 
-export const DEFAULT_CHUNK_SIZE = Number(process.env.CHUNK ?? 1000);
+export const DEFAULT_CHUNK_SIZE = 1000;
 
 /**
  * A pause for long loops of node's own work: when the loop has held the event loop for a few ms it waits
