@@ -31,11 +31,15 @@ function completeness(b: Bib, format: string): number {
   return n + Math.min(b.authors.length, 3) + Math.min(b.subjects.length, 3) + (b.isbns.length ? 2 : 0);
 }
 
+/** Each value once, ignoring case (the last spelling of each kept, in the place of the first). */
+function uniq(xs: string[]): string[] {
+  return [...new Map(xs.map((x) => [x.toLowerCase(), x])).values()];
+}
+
 export function buildDisplay(members: Array<{ bib: Bib; format: string }>): Bib {
   const sorted = [...members].sort((a, b) => completeness(b.bib, b.format) - completeness(a.bib, a.format));
   const best = sorted[0];
   if (!best) throw new Error('a cluster needs at least one record');
-  const uniq = (xs: string[]) => [...new Map(xs.map((x) => [x.toLowerCase(), x])).values()];
   return {
     ...best.bib,
     isbns: uniq(sorted.flatMap((m) => m.bib.isbns)),

@@ -478,6 +478,20 @@ interface RuleContext {
  * facts the scorer needs from them. Shared by compare() and by clustering,
  * which refuses to join two clusters when any two of their members conflict.
  */
+/*
+ * applyRules and mayMatch run ~8 times per record ingested (once per candidate), so they define no functions
+ * inside: under tsx (esbuild's keepNames) every closure created is also named by a call (__name), which showed
+ * in the ingest profile.
+ */
+function rejectWith(ctx: RuleContext, why: string): RuleContext {
+  ctx.rejected = why;
+  return ctx;
+}
+
+function editionStated(p: Prepared): boolean {
+  return p.edition !== undefined || p.revised;
+}
+
 function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: string[] | null): RuleContext {
   const ctx: RuleContext = {
     sharedIsbn: undefined,
@@ -486,26 +500,21 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
     uncertain: false,
     rejected: undefined,
   };
-  const fail = (why: string): RuleContext => {
-    ctx.rejected = why;
-    return ctx;
-  };
-  if (pa.format !== pb.format) return fail(`formats differ: ${pa.format} vs ${pb.format}`);
+  if (pa.format !== pb.format) return rejectWith(ctx, `formats differ: ${pa.format} vs ${pb.format}`);
 
   if (pa.issns.length > 0 && pb.issns.length > 0 && firstShared(pa.issns, pb.issns) === undefined) {
-    return fail(`ISSNs differ: ${pa.issns.join(', ')} vs ${pb.issns.join(', ')}`);
+    return rejectWith(ctx, `ISSNs differ: ${pa.issns.join(', ')} vs ${pb.issns.join(', ')}`);
   }
   if (pa.doi.length > 0 && pb.doi.length > 0 && firstShared(pa.doi, pb.doi) === undefined) {
-    return fail(`DOIs differ: ${pa.doi[0]} vs ${pb.doi[0]}`);
+    return rejectWith(ctx, `DOIs differ: ${pa.doi[0]} vs ${pb.doi[0]}`);
   }
 
   // Editions before identifiers: Indonesian publishers reuse an ISBN for a new edition.
   if (pa.edition !== undefined && pb.edition !== undefined && pa.edition !== pb.edition) {
-    return fail(`editions differ: ${pa.edition} vs ${pb.edition}`);
+    return rejectWith(ctx, `editions differ: ${pa.edition} vs ${pb.edition}`);
   }
-  const editionStated = (p: Prepared) => p.edition !== undefined || p.revised;
   if (editionStated(pa) && editionStated(pb) && pa.revised !== pb.revised) {
-    return fail('one edition is revised, the other not');
+    return rejectWith(ctx, 'one edition is revised, the other not');
   }
   ctx.editionGap =
     (pa.edition !== undefined && pa.edition > 1 && !editionStated(pb)) ||
@@ -527,7 +536,7 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
           : undefined;
   if (ctx.sharedId !== undefined) reasons?.push(ctx.sharedId);
   if (sharedIsbn === undefined && pa.isbns.length > 0 && pb.isbns.length > 0) {
-    return fail(`ISBNs differ: ${pa.isbns[0]} vs ${pb.isbns[0]}`);
+    return rejectWith(ctx, `ISBNs differ: ${pa.isbns[0]} vs ${pb.isbns[0]}`);
   }
 
   if (pa.year !== undefined && pb.year !== undefined) {
@@ -541,7 +550,7 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
         reasons?.push(`years differ: ${pa.year} vs ${pb.year} despite the same ISBN: reprint or new edition?`);
         ctx.uncertain = true;
       } else {
-        return fail(`years differ: ${pa.year} vs ${pb.year}`);
+        return rejectWith(ctx, `years differ: ${pa.year} vs ${pb.year}`);
       }
     } else if (diff > 0) {
       reasons?.push(`years close: ${pa.year} vs ${pb.year}`);
@@ -551,13 +560,13 @@ function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: 
   }
 
   if (pa.pages !== undefined && pb.pages !== undefined && Math.abs(pa.pages - pb.pages) > 10) {
-    return fail(`page counts differ: ${pa.pages} vs ${pb.pages}`);
+    return rejectWith(ctx, `page counts differ: ${pa.pages} vs ${pb.pages}`);
   }
   if (pa.seriesNumber !== undefined && pb.seriesNumber !== undefined && pa.seriesNumber !== pb.seriesNumber) {
-    return fail(`series numbers differ: ${pa.seriesNumber} vs ${pb.seriesNumber}`);
+    return rejectWith(ctx, `series numbers differ: ${pa.seriesNumber} vs ${pb.seriesNumber}`);
   }
   if (pa.numbers.length > 0 && pb.numbers.length > 0 && !sameNumbers(pa.numbers, pb.numbers)) {
-    return fail(`numbers in titles differ: ${pa.numbers.join(' ')} vs ${pb.numbers.join(' ')}`);
+    return rejectWith(ctx, `numbers in titles differ: ${pa.numbers.join(' ')} vs ${pb.numbers.join(' ')}`);
   }
   if (pa.numbers.length + pb.numbers.length > 0 && (pa.numbers.length === 0 || pb.numbers.length === 0)) {
     if (profile.oneSidedTitleNumbers === 'uncertain') {
@@ -728,6 +737,11 @@ export function compare(a: Bib, b: Bib, opts: CompareOptions = {}): MatchVerdict
  * distance with that higher floor, which gives up sooner, and builds no
  * reasons. The store calls it before compare(), which only it decides from.
  */
+/** Titles at least `need` similar; of lengths that cannot be (distance >= length difference), not compared. */
+function titlesClose(x: string, y: string, floor: number, need: number): boolean {
+  return Math.min(x.length, y.length) / Math.max(x.length, y.length, 1) >= floor && similarity(x, y, floor) >= need;
+}
+
 export function mayMatch(a: Bib, b: Bib, profile: MatchProfile = CATALOG_PROFILE): boolean {
   const pa = prepare(a);
   const pb = prepare(b);
@@ -737,15 +751,13 @@ export function mayMatch(a: Bib, b: Bib, profile: MatchProfile = CATALOG_PROFILE
   if (pa.full === pb.full) return true;
   // A hair below `need` so that rounding in the band width never cuts off a pair compare() would accept.
   const floor = need - 1e-9;
-  // Titles of these lengths cannot be `need` similar whatever their letters (distance >= length difference).
-  const close = (x: string, y: string) =>
-    Math.min(x.length, y.length) / Math.max(x.length, y.length, 1) >= floor && similarity(x, y, floor) >= need;
-  if (close(pa.full, pb.full)) return true;
-  if ((pa.bare !== pa.full || pb.bare !== pb.full) && close(pa.bare, pb.bare)) return true;
+  if (titlesClose(pa.full, pb.full, floor, need)) return true;
+  if ((pa.bare !== pa.full || pb.bare !== pb.full) && titlesClose(pa.bare, pb.bare, floor, need)) return true;
   if (!pa.hasSubtitle || !pb.hasSubtitle) {
     const mainA = pa.hasSubtitle ? pa.main : pa.full;
     const mainB = pb.hasSubtitle ? pb.main : pb.full;
-    if (Math.min(mainA.length, mainB.length) >= profile.mainTitleMinLength && close(mainA, mainB)) return true;
+    if (Math.min(mainA.length, mainB.length) >= profile.mainTitleMinLength && titlesClose(mainA, mainB, floor, need))
+      return true;
   }
   return false;
 }

@@ -226,31 +226,35 @@ function isbnOf(v: string): string | undefined {
 
 const nonZero = (v: string | undefined): boolean => v !== undefined && v.trim() !== '' && v.trim() !== '0';
 
+/** The first subfield of this code, trimmed; undefined when absent or blank. */
+function subfieldValue(f: MarcDataField, code: string): string | undefined {
+  return f.subfields.find((s) => s.code === code)?.value.trim() || undefined;
+}
+
 /** Items in Koha/SLiMS 952 fields. */
 function kohaItems(r: Indexed): ItemInput[] {
   return dataFields(r, '952').map((f) => {
-    const raw = (code: string) => f.subfields.find((s) => s.code === code)?.value.trim() || undefined;
-    const lost = nonZero(raw('1'));
-    const withdrawn = nonZero(raw('0'));
-    const notForLoan = nonZero(raw('7'));
-    const due = raw('q');
+    const lost = nonZero(subfieldValue(f, '1'));
+    const withdrawn = nonZero(subfieldValue(f, '0'));
+    const notForLoan = nonZero(subfieldValue(f, '7'));
+    const due = subfieldValue(f, 'q');
     let status: ItemStatus = 'available';
     if (withdrawn) status = 'withdrawn';
     else if (lost) status = 'lost';
     else if (due) status = 'on_loan';
     else if (notForLoan) status = 'reference_only';
     const notes: string[] = [];
-    const type = raw('y');
+    const type = subfieldValue(f, 'y');
     if (type) notes.push(`item type ${type}`);
-    if (nonZero(raw('4'))) notes.push('damaged');
+    if (nonZero(subfieldValue(f, '4'))) notes.push('damaged');
     if (due) notes.push(`due ${due}`);
-    const publicNote = raw('z');
+    const publicNote = subfieldValue(f, 'z');
     if (publicNote) notes.push(publicNote);
-    const location = [raw('a'), raw('c')].filter((x): x is string => !!x).join(' / ');
+    const location = [subfieldValue(f, 'a'), subfieldValue(f, 'c')].filter((x): x is string => !!x).join(' / ');
     const item: ItemInput = { status, loanable: !notForLoan && !lost && !withdrawn };
-    const barcode = raw('p');
+    const barcode = subfieldValue(f, 'p');
     if (barcode) item.barcode = barcode;
-    const call = raw('o');
+    const call = subfieldValue(f, 'o');
     if (call) item.callNumber = call;
     if (location) item.location = location;
     if (notes.length) item.note = notes.join('; ');
@@ -258,23 +262,30 @@ function kohaItems(r: Indexed): ItemInput[] {
   });
 }
 
+/** The subfields of these codes, trimmed, joined by spaces; undefined when none has a value. */
+function subfieldValues(f: MarcDataField, codes: string): string | undefined {
+  return (
+    f.subfields
+      .filter((s) => codes.includes(s.code))
+      .map((s) => s.value.trim())
+      .filter((v) => v)
+      .join(' ') || undefined
+  );
+}
+
 /** Items in MARC 21 852 location fields. */
 function holdingsItems(r: Indexed): ItemInput[] {
   return dataFields(r, '852').map((f) => {
-    const raw = (codes: string) =>
-      f.subfields
-        .filter((s) => codes.includes(s.code))
-        .map((s) => s.value.trim())
-        .filter((v) => v)
-        .join(' ') || undefined;
     const item: ItemInput = { status: 'available', loanable: true };
-    const barcode = raw('p');
+    const barcode = subfieldValues(f, 'p');
     if (barcode) item.barcode = barcode;
-    const call = raw('hijk');
+    const call = subfieldValues(f, 'hijk');
     if (call) item.callNumber = call;
-    const location = [raw('a'), raw('b'), raw('c')].filter((x): x is string => !!x).join(' / ');
+    const location = [subfieldValues(f, 'a'), subfieldValues(f, 'b'), subfieldValues(f, 'c')]
+      .filter((x): x is string => !!x)
+      .join(' / ');
     if (location) item.location = location;
-    const note = raw('z');
+    const note = subfieldValues(f, 'z');
     if (note) item.note = note;
     return item;
   });
