@@ -1,7 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../platform/db.ts';
 import { normalizeIsbn, normalizeIssn } from './isbn.ts';
-import { fold, spellingVariants } from './search-text.ts';
+import { fold } from './search-text.ts';
+import { spellingKey } from './spelling.ts';
 import { isStopWord } from './stop-words.ts';
 import type { Bib } from './types.ts';
 
@@ -45,19 +46,33 @@ export function indexDocument(display: Bib, members: Bib[]): IndexDocument {
 }
 
 /** Folded, non-empty, each once. */
-function foldAll(raw: Iterable<string>): string[] {
+function foldAll(raw: Iterable<string>, seen: Map<string, string>): string[] {
   const out = new Set<string>();
   for (const s of raw) {
     const f = fold(s);
+    seen.set(s, f);
     if (f) out.add(f);
   }
   return [...out];
 }
 
-/** Folded texts as indexed: each word followed by its modern spelling where it has an old one. */
-function spelledWords(folded: string[]): string {
+function foldedOnce(folded: Map<string, string>, raw: string): string {
+  return folded.get(raw) ?? fold(raw);
+}
+
+/**
+ * Folded texts as indexed: each word followed by its modern spelling where it has an old one. With a
+ * lexicon, its "did you mean" words are collected from the same split.
+ */
+function spelledWords(folded: string[], lexicon?: Set<string>): string {
   const out: string[] = [];
-  for (const text of folded) for (const w of text.split(' ')) out.push(...spellingVariants(w));
+  for (const text of folded)
+    for (const w of text.split(' ')) {
+      out.push(w);
+      const key = spellingKey(w);
+      if (key !== w) out.push(key);
+      if (lexicon && LEXICON_WORD.test(w) && !isStopWord(w)) lexicon.add(w);
+    }
   return out.join(' ');
 }
 
@@ -85,30 +100,29 @@ function indexParts(display: Bib, members: Bib[]): { doc: IndexDocument; lexicon
     for (const c of [b.callNumber, b.ddc]) if (c) callRaw.add(c);
     for (const i of b.items) if (i.callNumber) callRaw.add(i.callNumber);
   }
-  const titles = foldAll(titleRaw);
-  const names = foldAll(nameRaw);
-  const subjectFolds = foldAll(subjectRaw);
-  const other = foldAll(otherRaw);
+  // Each text folded once: the sort keys and the publisher key are texts folded here already.
+  const folded = new Map<string, string>();
+  const titles = foldAll(titleRaw, folded);
+  const names = foldAll(nameRaw, folded);
+  const subjectFolds = foldAll(subjectRaw, folded);
+  const other = foldAll(otherRaw, folded);
   const isbns = [...new Set([...isbnRaw].flatMap(isbnKeys))];
   const issns = [...new Set([...issnRaw].map(issnKey).filter((x): x is string => x !== null))];
   const callNumbers = [...new Set([...callRaw].map((x) => x.trim()))].filter(Boolean);
   const subjects = [...subjectRaw].filter(Boolean);
   const lexicon = new Set<string>();
-  for (const group of [titles, names, subjectFolds])
-    for (const text of group)
-      for (const w of text.split(' ')) if (LEXICON_WORD.test(w) && !isStopWord(w)) lexicon.add(w);
   const doc: IndexDocument = {
-    title: spelledWords(titles),
-    authors: spelledWords(names),
-    subjects: spelledWords(subjectFolds),
+    title: spelledWords(titles, lexicon),
+    authors: spelledWords(names, lexicon),
+    subjects: spelledWords(subjectFolds, lexicon),
     other: [...other, ...isbns, ...issns, ...callNumbers.map(fold)].join(' '),
-    titleSort: fold(display.title).replace(/^(the|a|an) /, ''),
-    authorSort: fold(display.authors[0] ?? ''),
+    titleSort: foldedOnce(folded, display.title).replace(/^(the|a|an) /, ''),
+    authorSort: foldedOnce(folded, display.authors[0] ?? ''),
     subjectKeys: subjects.slice(0, 20),
     isbns,
     issns,
     callNumbers,
-    publisherKey: display.publisher ? fold(display.publisher) : null,
+    publisherKey: display.publisher ? foldedOnce(folded, display.publisher) : null,
   };
   return { doc, lexicon: [...lexicon] };
 }
