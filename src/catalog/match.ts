@@ -473,11 +473,6 @@ interface RuleContext {
   rejected: string | undefined;
 }
 
-/**
- * The rejection rules (VuFind's, plus editions and volume numbers), and the
- * facts the scorer needs from them. Shared by compare() and by clustering,
- * which refuses to join two clusters when any two of their members conflict.
- */
 /*
  * applyRules and mayMatch run ~8 times per record ingested (once per candidate), so they define no functions
  * inside: under tsx (esbuild's keepNames) every closure created is also named by a call (__name), which showed
@@ -492,6 +487,11 @@ function editionStated(p: Prepared): boolean {
   return p.edition !== undefined || p.revised;
 }
 
+/**
+ * The rejection rules (VuFind's, plus editions and volume numbers), and the
+ * facts the scorer needs from them. Shared by compare() and by clustering,
+ * which refuses to join two clusters when any two of their members conflict.
+ */
 function applyRules(pa: Prepared, pb: Prepared, profile: MatchProfile, reasons: string[] | null): RuleContext {
   const ctx: RuleContext = {
     sharedIsbn: undefined,
@@ -729,6 +729,11 @@ export function compare(a: Bib, b: Bib, opts: CompareOptions = {}): MatchVerdict
   return verdict(uncertain ? 'uncertain' : 'match');
 }
 
+/** Titles at least `need` similar; of lengths that cannot be (distance >= length difference), not compared. */
+function titlesClose(x: string, y: string, floor: number, need: number): boolean {
+  return Math.min(x.length, y.length) / Math.max(x.length, y.length, 1) >= floor && similarity(x, y, floor) >= need;
+}
+
 /**
  * False when compare() cannot answer 'match' (it may still say 'uncertain'
  * or 'no-match'): a rule rejects the pair or makes it uncertain, or the
@@ -737,11 +742,6 @@ export function compare(a: Bib, b: Bib, opts: CompareOptions = {}): MatchVerdict
  * distance with that higher floor, which gives up sooner, and builds no
  * reasons. The store calls it before compare(), which only it decides from.
  */
-/** Titles at least `need` similar; of lengths that cannot be (distance >= length difference), not compared. */
-function titlesClose(x: string, y: string, floor: number, need: number): boolean {
-  return Math.min(x.length, y.length) / Math.max(x.length, y.length, 1) >= floor && similarity(x, y, floor) >= need;
-}
-
 export function mayMatch(a: Bib, b: Bib, profile: MatchProfile = CATALOG_PROFILE): boolean {
   const pa = prepare(a);
   const pb = prepare(b);

@@ -1,8 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../platform/db.ts';
 import { normalizeIsbn, normalizeIssn } from './isbn.ts';
-import { fold } from './search-text.ts';
-import { spellingKey } from './spelling.ts';
+import { fold, spellingVariants } from './search-text.ts';
 import { isStopWord } from './stop-words.ts';
 import type { Bib } from './types.ts';
 
@@ -56,22 +55,21 @@ function foldAll(raw: Iterable<string>, seen: Map<string, string>): string[] {
   return [...out];
 }
 
+/** A text's fold, from those foldAll made when it made it. */
 function foldedOnce(folded: Map<string, string>, raw: string): string {
   return folded.get(raw) ?? fold(raw);
 }
 
 /**
- * Folded texts as indexed: each word followed by its modern spelling where it has an old one. With a
- * lexicon, its "did you mean" words are collected from the same split.
+ * Folded texts as indexed: each word followed by its modern spelling where it has an old one; the "did you
+ * mean" words go into `lexicon` from the same split.
  */
-function spelledWords(folded: string[], lexicon?: Set<string>): string {
+function spelledWords(folded: string[], lexicon: Set<string>): string {
   const out: string[] = [];
   for (const text of folded)
     for (const w of text.split(' ')) {
-      out.push(w);
-      const key = spellingKey(w);
-      if (key !== w) out.push(key);
-      if (lexicon && LEXICON_WORD.test(w) && !isStopWord(w)) lexicon.add(w);
+      out.push(...spellingVariants(w));
+      if (LEXICON_WORD.test(w) && !isStopWord(w)) lexicon.add(w);
     }
   return out.join(' ');
 }
