@@ -106,7 +106,7 @@ describe('ILL administration in the browser', () => {
         local_library_id: bh.id,
         requesting_agency_request_id: 'BUNGHATTA-999-1',
         conversation: `${peers.body.items[0].id}:BUNGHATTA-999-1`,
-        summary: 'Request BUNGHATTA-999-1',
+        summary: 'New Loan',
         status: 'failed',
         xml: '<ISO18626Message/>',
         attempts: 12,
@@ -115,9 +115,14 @@ describe('ILL administration in the browser', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     await page.goto(`${h.base}/ill/settings/messages`);
-    const mrow = page.getByTestId('messages').locator('tr', { hasText: 'BUNGHATTA-999-1' });
+    const mrow = page.getByTestId('messages').locator('tr', { hasText: 'ECONNREFUSED' });
     await mrow.waitFor();
     expect(await mrow.textContent()).toContain('ECONNREFUSED');
+    // its status and content in the reader's words, the ISO 18626 words kept in the title
+    expect(await mrow.textContent()).toContain('Gagal terkirim');
+    expect(await mrow.textContent()).toContain('Baru · Pinjam');
+    expect(await mrow.locator('[title="New Loan"]').count()).toBe(1);
+    expect(await page.getByLabel('Status').locator('option').allTextContents()).toContain('Ditolak mitra');
     await mrow.getByRole('button', { name: 'Kirim ulang' }).click();
     await expect
       .poll(

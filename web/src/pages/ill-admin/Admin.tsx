@@ -356,6 +356,24 @@ export function IllPeersPage() {
 
 const STATUSES = ['pending', 'failed', 'rejected', 'confirmed', 'abandoned', 'accepted'];
 
+/**
+ * A logged message's summary ("StatusChange CopyCompleted", "New Loan", "Received") or error type in the
+ * reader's words, word by word: ISO 18626 words the texts know (illIso.*, the request states illState.*,
+ * services illSvc.*) are translated, anything else (a request id) is kept. The title keeps the ISO words.
+ */
+export function isoWords(text: string, t: (key: string) => string): string {
+  return text
+    .split(' ')
+    .map((w) => {
+      for (const key of [`illIso.${w}`, `illState.${w}`, `illSvc.${w}`]) {
+        const said = t(key);
+        if (said !== key) return said;
+      }
+      return w;
+    })
+    .join(' · ');
+}
+
 export function IllMessagesPage() {
   const { t } = useI18n();
   const [status, setStatus] = useState(() => new URLSearchParams(window.location.search).get('status') ?? 'failed');
@@ -402,7 +420,7 @@ export function IllMessagesPage() {
             <option value="">{t('illAdmAllStatuses')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {t(`illMsg.${s}`)}
               </option>
             ))}
           </select>
@@ -431,18 +449,22 @@ export function IllMessagesPage() {
                   <td>{m.peerName ?? '—'}</td>
                   <td>{m.direction === 'in' ? '←' : '→'}</td>
                   <td>
-                    {m.requestId ? <Link to={`/ill/requests/${m.requestId}`}>{m.summary}</Link> : null}
-                    {!m.requestId && m.supplierRequestId ? (
-                      <Link to={`/ill/lending/${m.supplierRequestId}`}>{m.summary}</Link>
-                    ) : null}
-                    {!m.requestId && !m.supplierRequestId ? m.summary : null}
+                    <span title={m.summary}>
+                      {m.requestId ? <Link to={`/ill/requests/${m.requestId}`}>{isoWords(m.summary, t)}</Link> : null}
+                      {!m.requestId && m.supplierRequestId ? (
+                        <Link to={`/ill/lending/${m.supplierRequestId}`}>{isoWords(m.summary, t)}</Link>
+                      ) : null}
+                      {!m.requestId && !m.supplierRequestId ? isoWords(m.summary, t) : null}
+                    </span>
                     {m.errorType || m.lastError ? (
                       <div className="muted">
-                        {[m.errorType, m.errorValue, m.lastError].filter(Boolean).join(' · ')}
+                        {[m.errorType ? isoWords(m.errorType, t) : null, m.errorValue, m.lastError]
+                          .filter(Boolean)
+                          .join(' · ')}
                       </div>
                     ) : null}
                   </td>
-                  <td>{m.status}</td>
+                  <td>{t(`illMsg.${m.status}`)}</td>
                   <td>{m.attempts}</td>
                   <td>
                     {m.direction === 'out' && (m.status === 'failed' || m.status === 'rejected') ? (
