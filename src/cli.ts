@@ -160,16 +160,16 @@ user
 program
   .command('import')
   .description(
-    'import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, a CSV, Excel .xlsx or OpenDocument .ods spreadsheet with SLiMS columns or through a saved mapping) for a library',
+    'import a catalogue file (MARC21 ISO 2709 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, a CSV, Excel .xlsx / .xls or OpenDocument .ods spreadsheet with SLiMS columns or through a saved mapping) for a library',
   )
   .argument('<file>')
   .requiredOption('--library <code>', 'library code, e.g. BUNGHATTA')
   .option('--format <format>', `one of ${FORMAT_NAMES.join(', ')} (default: detected)`)
   .option(
     '--mapping <name>',
-    'a saved column mapping of the library (name or id): read the file as a spreadsheet (CSV, .xlsx or .ods) through it',
+    'a saved column mapping of the library (name or id): read the file as a spreadsheet (CSV, .xlsx, .xls or .ods) through it',
   )
-  .option('--sheet <name>', 'a workbook (.xlsx or .ods): the sheet to read (default the first)')
+  .option('--sheet <name>', 'a workbook (.xlsx, .xls or .ods): the sheet to read (default the first)')
   .option('--json', 'print the batch report as JSON instead of a progress bar')
   .action(
     async (
@@ -216,7 +216,7 @@ program
 // Saved column mappings from the command line, for libraries that script their spreadsheet imports.
 const mapping = program.command('mapping').description("a library's saved spreadsheet column mappings");
 
-/** The head of a file as the preview reads it (whole lines only); a workbook (.xlsx, .ods) whole, as it can only be read so. */
+/** The head of a file as the preview reads it (whole lines only); a workbook (.xlsx, .xls, .ods) whole, as it can only be read so. */
 async function sampleOf(file: string): Promise<{ sample: Buffer; partial: boolean }> {
   const { open } = await import('node:fs/promises');
   const fh = await open(file, 'r');
@@ -292,7 +292,7 @@ mapping
 mapping
   .command('guess')
   .description("read a spreadsheet's header and first rows: the mapping Simpul would guess, and what the rows give")
-  .argument('<file>', 'a CSV file or a workbook (Excel .xlsx or OpenDocument .ods)')
+  .argument('<file>', 'a CSV file or a workbook (Excel .xlsx or .xls, OpenDocument .ods)')
   .requiredOption('--library <code>', 'library code')
   .option('--mapping <mapping>', 'read the rows through this saved mapping instead of a guess')
   .option('--sheet <name>', 'a workbook: the sheet to read (default the first)')
@@ -324,7 +324,7 @@ mapping
   .option('--spec <file>', 'a JSON file: {columns: [{column, field}], hasHeader, delimiter, encoding, …}')
   .option(
     '--from <file>',
-    'a CSV file or an .xlsx or .ods workbook whose header gives the mapping (as `mapping guess` shows)',
+    'a CSV file or an .xlsx, .xls or .ods workbook whose header gives the mapping (as `mapping guess` shows)',
   )
   .action(async (opts: { library: string; name: string; spec?: string; from?: string }) => {
     if (Boolean(opts.spec) === Boolean(opts.from)) throw new InvalidArgumentError('give either --spec or --from');

@@ -59,7 +59,7 @@ export async function catalogImportRoutes(app: App): Promise<void> {
       schema: {
         tags: ['catalog'],
         summary:
-          'Upload a catalogue file (ISO 2709 MARC21 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, or a spreadsheet — CSV, Excel .xlsx or OpenDocument .ods — with SLiMS columns or through a saved mapping) as the raw body; it is ingested in the background',
+          'Upload a catalogue file (ISO 2709 MARC21 / MARC-8, MARCXML, MODS, oai_dc, SLiMS CSV, or a spreadsheet — CSV, Excel .xlsx or .xls, OpenDocument .ods — with SLiMS columns or through a saved mapping) as the raw body; it is ingested in the background',
         security: staffOnly,
         params: Type.Object({ ref: Type.String({ minLength: 1, maxLength: 40 }) }),
         querystring: Type.Object({
@@ -70,14 +70,14 @@ export async function catalogImportRoutes(app: App): Promise<void> {
               minLength: 1,
               maxLength: 100,
               description:
-                'a saved column mapping of the library (id or name): the file is a spreadsheet (CSV, .xlsx or .ods) read through it',
+                'a saved column mapping of the library (id or name): the file is a spreadsheet (CSV, .xlsx, .xls or .ods) read through it',
             }),
           ),
           sheet: Type.Optional(
             Type.String({
               minLength: 1,
               maxLength: 100,
-              description: 'a workbook (.xlsx or .ods): the sheet to read, by name (default the first)',
+              description: 'a workbook (.xlsx, .xls or .ods): the sheet to read, by name (default the first)',
             }),
           ),
         }),

@@ -88,7 +88,7 @@ const Problem = Type.Object({
 });
 
 const PreviewSchema = Type.Object({
-  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('ods')]),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('ods'), Type.Literal('xls')]),
   sheet: Nullable(Type.String({ description: 'the sheet read, for a workbook' })),
   sheets: Nullable(
     Type.Array(Type.Object({ name: Type.String(), hidden: Type.Boolean() }), {
@@ -209,7 +209,7 @@ export async function catalogMappingRoutes(app: App): Promise<void> {
       schema: {
         tags: ['catalog'],
         summary:
-          'Read the first rows of a spreadsheet (the head of a CSV file, or a whole .xlsx or .ods workbook, base64) through a saved mapping, one sent along, or the one guessed from the header; writes nothing',
+          'Read the first rows of a spreadsheet (the head of a CSV file, or a whole .xlsx, .xls or .ods workbook, base64) through a saved mapping, one sent along, or the one guessed from the header; writes nothing',
         security: staffOnly,
         params: LibParam,
         body: Type.Object(

@@ -24,6 +24,7 @@ import {
   type WorkbookKind,
   type WorkbookSheet,
 } from './formats/workbook.ts';
+import { xlsSheetRows } from './formats/xls.ts';
 import { sheetRows } from './formats/xlsx.ts';
 import { classifyReason, reasonText } from './rejection-reasons.ts';
 import type { Bib, BibFormat } from './types.ts';
@@ -343,16 +344,18 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
   const sniffed = spreadsheetKind(input.sample)?.kind;
   if (sniffed && !isWorkbookKind(sniffed)) {
     throw new AppError(400, 'unsupported_spreadsheet', {
-      id: `Berkas ini ${sniffed === 'xls' ? 'buku kerja Excel 97-2003 (.xls)' : 'arsip zip, bukan lembar kerja'}; simpan sebagai buku kerja Excel (.xlsx), lembar kerja OpenDocument (.ods) atau CSV`,
-      en: `This file is ${sniffed === 'xls' ? 'an Excel 97-2003 workbook (.xls)' : 'a zip archive, not a spreadsheet'}; save it as an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or CSV`,
+      id: 'Berkas ini arsip zip, bukan lembar kerja; simpan sebagai buku kerja Excel (.xlsx atau .xls), lembar kerja OpenDocument (.ods) atau CSV',
+      en: 'This file is a zip archive, not a spreadsheet; save it as an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods) or CSV',
     });
   }
   const workbook = isWorkbookKind(sniffed) ? sniffed : undefined;
-  const reader = workbook === 'ods' ? odsSheetRows : sheetRows;
+  const reader = workbook === 'ods' ? odsSheetRows : workbook === 'xls' ? xlsSheetRows : sheetRows;
   const bookName =
     workbook === 'ods'
       ? { id: 'Lembar kerja OpenDocument', en: 'An OpenDocument spreadsheet', theEn: 'The OpenDocument spreadsheet' }
-      : { id: 'Buku kerja Excel', en: 'An Excel workbook', theEn: 'The Excel workbook' };
+      : workbook === 'xls'
+        ? { id: 'Buku kerja Excel 97-2003', en: 'An Excel 97-2003 workbook', theEn: 'The Excel 97-2003 workbook' }
+        : { id: 'Buku kerja Excel', en: 'An Excel workbook', theEn: 'The Excel workbook' };
   if (workbook && input.partial) {
     throw new AppError(400, 'workbook_cut', {
       id: `${bookName.id} hanya bisa dibaca utuh: kirim seluruh berkas sebagai contoh`,
@@ -401,7 +404,8 @@ export async function previewMapping(db: Db, actor: Actor, libraryRef: string, i
         { sheet: e.sheet, sheets: e.sheets },
       );
     }
-    const unreadable = /^not a readable (?:Excel workbook \(\.xlsx\)|OpenDocument spreadsheet \(\.ods\)): /;
+    const unreadable =
+      /^not a readable (?:Excel workbook \(\.xlsx\)|OpenDocument spreadsheet \(\.ods\)|Excel 97-2003 workbook \(\.xls\)): /;
     if (workbook && e instanceof Error && unreadable.test(e.message)) {
       const why = e.message.replace(unreadable, '');
       throw new AppError(400, 'unreadable_workbook', {

@@ -163,7 +163,7 @@ describe('OpenDocument spreadsheets (.ods)', () => {
     expect(r.body.rows.map((x: { bib: { title: string } }) => x.bib.title)).toEqual(['Tempo', 'Gatra']);
   });
 
-  it('refuses a cut file, a broken one, an old .xls and a missing sheet with a reason in both languages', async () => {
+  it('refuses a cut file, a broken one, a zip that is no spreadsheet and a missing sheet with a reason in both languages', async () => {
     const file = await bukuInduk([{ name: 'Skripsi', rows: [['Judul', 'Pengarang']] }]);
     const cut = await preview({ sample: file.subarray(0, 2000).toString('base64'), partial: true });
     expect(cut.status).toBe(400);
@@ -179,12 +179,13 @@ describe('OpenDocument spreadsheets (.ods)', () => {
     const notXml = await preview({ sample: (await odsPackage('Judul;Pengarang\n')).toString('base64') });
     expect(notXml.status).toBe(400);
     expect(notXml.body.error.message.en).toContain('its content.xml is not XML');
-    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
-    const old = await preview({ sample: xls.toString('base64') });
-    expect(old.status).toBe(400);
-    expect(old.body.error.code).toBe('unsupported_spreadsheet');
-    expect(old.body.error.message.id).toContain('(.xls); simpan sebagai buku kerja Excel (.xlsx), lembar kerja');
-    expect(old.body.error.message.en).toContain('OpenDocument spreadsheet (.ods)');
+    // A zip that is no spreadsheet (a text document) is refused with what to save it as.
+    const zip = await odsPackage('x', { mimetype: 'application/vnd.oasis.opendocument.text' });
+    const other = await preview({ sample: zip.toString('base64') });
+    expect(other.status).toBe(400);
+    expect(other.body.error.code).toBe('unsupported_spreadsheet');
+    expect(other.body.error.message.id).toContain('simpan sebagai buku kerja Excel (.xlsx atau .xls), lembar kerja');
+    expect(other.body.error.message.en).toContain('OpenDocument spreadsheet (.ods)');
     const missing = await preview({ sample: file.toString('base64'), sheet: 'Majalah' });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message.id).toContain('Buku Induk, Skripsi');

@@ -17,6 +17,7 @@ import { detectFormat, SNIFF_BYTES } from './formats/detect.ts';
 import { MODS_NS, modsToBib } from './formats/mods.ts';
 import { odsSheetRows } from './formats/ods.ts';
 import { isWorkbookKind, spreadsheetKind, type WorkbookKind } from './formats/workbook.ts';
+import { xlsSheetRows } from './formats/xls.ts';
 import { sheetRows } from './formats/xlsx.ts';
 import type { Parsed } from './ingest.ts';
 import { readIso2709 } from './marc/iso2709.ts';
@@ -33,7 +34,7 @@ import { XmlFileError, xmlRecords } from './xml-records.ts';
  */
 
 /**
- * 'xlsx' (an Excel workbook) and 'ods' (an OpenDocument spreadsheet): read as SLiMS columns (biblio or item
+ * 'xlsx' (an Excel workbook), 'ods' (an OpenDocument spreadsheet) and 'xls' (an Excel 97-2003 workbook): read as SLiMS columns (biblio or item
  * export) or through the mapping given.
  */
 export const FORMAT_NAMES = [
@@ -46,6 +47,7 @@ export const FORMAT_NAMES = [
   'csv',
   'xlsx',
   'ods',
+  'xls',
 ] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
@@ -91,6 +93,7 @@ export function formatOf(head: Uint8Array, opts: { mapping?: boolean } = {}): Fo
   switch (d.kind) {
     case 'xlsx':
     case 'ods':
+    case 'xls':
       return d.kind;
     case 'iso2709':
       return 'iso2709';
@@ -186,6 +189,7 @@ export async function* parseFile(
     }
     case 'xlsx':
     case 'ods':
+    case 'xls':
       yield* workbookFile(stream, fmt, options);
       return;
     case 'slims_items_csv':
@@ -218,7 +222,7 @@ function itemRow(row: CsvItemResult, position: string, format: FormatName): Pars
 }
 
 /**
- * A workbook's sheet (.xlsx or .ods; the first, or the one named): through the mapping when
+ * A workbook's sheet (.xlsx, .ods or .xls; the first, or the one named): through the mapping when
  * there is one, else as a SLiMS item export when its header says so, else as
  * SLiMS bibliographic columns. Rows are known by their sheet row number.
  */
@@ -229,7 +233,7 @@ async function* workbookFile(
 ): AsyncGenerator<Parsed> {
   const info: CsvFileInfo = { encoding: 'utf-8', bom: false, delimiter: ',', header: undefined };
   let sheet = '';
-  const read = kind === 'ods' ? odsSheetRows : sheetRows;
+  const read = kind === 'ods' ? odsSheetRows : kind === 'xls' ? xlsSheetRows : sheetRows;
   const rows = read(stream, info, { sheet: options.sheet, onSheet: (name) => (sheet = name) });
   const it = rows[Symbol.asyncIterator]();
   const seen: Array<RawRow | RowError> = [];

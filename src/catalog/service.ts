@@ -176,8 +176,8 @@ export async function createFileBatch(
   assertActFor(actor, { id: lib.id, network_id: lib.networkId });
   if (input.mapping && input.format && input.format !== 'csv' && !isWorkbookKind(input.format)) {
     const m = {
-      id: 'Berkas yang dibaca dengan pemetaan kolom adalah lembar kerja (format csv, xlsx atau ods)',
-      en: 'A file read through a column mapping is a spreadsheet (format csv, xlsx or ods)',
+      id: 'Berkas yang dibaca dengan pemetaan kolom adalah lembar kerja (format csv, xlsx, xls atau ods)',
+      en: 'A file read through a column mapping is a spreadsheet (format csv, xlsx, xls or ods)',
     };
     throw new Invalid([{ field: 'format', message: m }], m);
   }
@@ -190,8 +190,8 @@ export async function createFileBatch(
   }
   if (input.sheet !== undefined && input.format && !isWorkbookKind(input.format)) {
     const m = {
-      id: 'Lembar (sheet) hanya dipilih pada buku kerja Excel (.xlsx) atau lembar kerja OpenDocument (.ods)',
-      en: 'A sheet is chosen only in an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods)',
+      id: 'Lembar (sheet) hanya dipilih pada buku kerja Excel (.xlsx, .xls) atau lembar kerja OpenDocument (.ods)',
+      en: 'A sheet is chosen only in an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet (.ods)',
     };
     throw new Invalid([{ field: 'sheet', message: m }], m);
   }

@@ -155,7 +155,7 @@ describe('Excel workbooks (.xlsx)', () => {
     expect(csv.body).toMatchObject({ format: 'csv', sheet: null, sheets: null });
   });
 
-  it('refuses a cut workbook, an Excel 97-2003 file and a missing sheet with a reason in both languages', async () => {
+  it('refuses a cut workbook, a damaged Excel 97-2003 file and a missing sheet with a reason in both languages', async () => {
     const nurul = await s.as('pustakawan.bunghatta');
     const file = await bukuInduk(['Skripsi']);
     const cut = await nurul.post('/api/v1/libraries/BUNGHATTA/mappings/preview', {
@@ -164,14 +164,16 @@ describe('Excel workbooks (.xlsx)', () => {
     });
     expect(cut.status).toBe(400);
     expect(cut.body.error.code).toBe('workbook_cut');
-    // An OpenDocument spreadsheet is read (ods.api.test.ts); an Excel 97-2003 file is not.
+    // An OpenDocument spreadsheet is read (ods.api.test.ts), and an Excel 97-2003 one (xls.api.test.ts): a damaged
+    // one is told so in both languages.
     const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
     const xlsReply = await nurul.post('/api/v1/libraries/BUNGHATTA/mappings/preview', {
       sample: xls.toString('base64'),
     });
     expect(xlsReply.status).toBe(400);
-    expect(xlsReply.body.error.code).toBe('unsupported_spreadsheet');
-    expect(xlsReply.body.error.message.id).toContain('.xlsx');
+    expect(xlsReply.body.error.code).toBe('unreadable_workbook');
+    expect(xlsReply.body.error.message.id).toMatch(/^Buku kerja Excel 97-2003 tidak terbaca: /);
+    expect(xlsReply.body.error.message.en).toMatch(/^The Excel 97-2003 workbook cannot be read: /);
     const missing = await nurul.post('/api/v1/libraries/BUNGHATTA/mappings/preview', {
       sample: file.toString('base64'),
       sheet: 'Majalah',

@@ -16,6 +16,7 @@ export type DetectedFormat =
   | { kind: 'csv'; delimiter: CsvDelimiter; reason: string }
   | { kind: 'xlsx'; reason: string }
   | { kind: 'ods'; reason: string }
+  | { kind: 'xls'; reason: string }
   | { kind: 'unknown'; reason: string };
 
 export const SNIFF_BYTES = 8 * 1024;
@@ -39,12 +40,7 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   const bytes = head.subarray(0, SNIFF_BYTES);
   if (bytes.length === 0) return { kind: 'unknown', reason: 'empty file' };
   const sheet = spreadsheetKind(bytes);
-  if (sheet?.kind === 'xlsx' || sheet?.kind === 'ods') return sheet;
-  if (sheet?.kind === 'xls')
-    return {
-      kind: 'unknown',
-      reason: `${sheet.reason}: save it as an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or CSV`,
-    };
+  if (sheet?.kind === 'xlsx' || sheet?.kind === 'ods' || sheet?.kind === 'xls') return sheet;
   if (sheet) return { kind: 'unknown', reason: sheet.reason };
   const iso = iso2709Reason(bytes);
   if (iso) return { kind: 'iso2709', reason: iso };

@@ -1,5 +1,5 @@
 /**
- * What the workbook readers (.xlsx in xlsx.ts, .ods in ods.ts) share: telling
+ * What the workbook readers (.xlsx in xlsx.ts, .ods in ods.ts, .xls in xls.ts) share: telling
  * a workbook by its first bytes, opening its zip from the central directory
  * with the limits that keep a zip bomb out, streaming one XML part through
  * saxes, choosing a sheet by name, the text of numbers and dates, passing over
@@ -46,9 +46,10 @@ export type SpreadsheetKind =
   | { kind: 'zip'; reason: string };
 
 /** The workbooks Simpul reads. */
-export type WorkbookKind = 'xlsx' | 'ods';
+export type WorkbookKind = 'xlsx' | 'ods' | 'xls';
 
-export const isWorkbookKind = (kind: string | undefined): kind is WorkbookKind => kind === 'xlsx' || kind === 'ods';
+export const isWorkbookKind = (kind: string | undefined): kind is WorkbookKind =>
+  kind === 'xlsx' || kind === 'ods' || kind === 'xls';
 
 /**
  * What kind of spreadsheet the first bytes are, if any. Zip entry names are
@@ -147,6 +148,18 @@ export function numberText(n: number, numFmt?: string): string {
   }
   // 15 significant digits is what Excel shows and stores; it hides binary noise such as 0.30000000000000004.
   return String(Number(n.toPrecision(15)));
+}
+
+/** Excel's day count (1900 system; 1904 when the workbook says so) -> Date, as Excel shows it. */
+export function serialToDate(serial: number, date1904: boolean): Date {
+  const days = serial + (date1904 ? 1462 : 0) - 25569;
+  return new Date(Math.round(days * 86400) * 1000);
+}
+
+/** Whether a number format shows a date (letters y m d h s outside quotes and brackets), as exceljs decides. */
+export function isDateFormat(fmt: string | undefined): boolean {
+  if (!fmt) return false;
+  return /[ymdhMsb]+/.test(fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
 }
 
 // ---------------------------------------------------------------- the zip

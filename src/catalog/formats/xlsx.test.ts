@@ -57,11 +57,11 @@ describe('reading .xlsx workbooks', () => {
       Buffer.from('mimetypeapplication/vnd.oasis.opendocument.spreadsheet'),
     ]);
     expect(spreadsheetKind(ods)?.kind).toBe('ods');
-    // An OpenDocument spreadsheet is read too (ods.ts); an old .xls is refused with what to save it as.
+    // An OpenDocument spreadsheet is read too (ods.ts), and an old .xls (xls.ts).
     expect(detectFormat(ods)).toMatchObject({ kind: 'ods', reason: /\.ods/ });
     const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
     expect(spreadsheetKind(xls)?.kind).toBe('xls');
-    expect(detectFormat(xls)).toMatchObject({ kind: 'unknown', reason: /save it as an Excel workbook \(\.xlsx\)/ });
+    expect(detectFormat(xls)).toMatchObject({ kind: 'xls', reason: /\(\.xls\)/ });
     expect(spreadsheetKind(Buffer.from('Judul,Pengarang\n'))).toBeUndefined();
   });
 

@@ -44,11 +44,13 @@ import {
   dateText,
   drain,
   headOfSheet,
+  isDateFormat,
   itemsOfSheet,
   numberText,
   SheetNotFoundError,
   type SheetReadOptions,
   type SheetRow,
+  serialToDate,
   tableRows,
   unreadableWorkbook,
   type WorkbookInput,
@@ -66,18 +68,6 @@ export {
 } from './workbook.ts';
 
 type Input = WorkbookInput;
-
-/** Excel's day count (1900 system; 1904 when the workbook says so) -> Date, as Excel shows it. */
-function serialToDate(serial: number, date1904: boolean): Date {
-  const days = serial + (date1904 ? 1462 : 0) - 25569;
-  return new Date(Math.round(days * 86400) * 1000);
-}
-
-/** Whether a number format shows a date (letters y m d h s outside quotes and brackets), as exceljs decides. */
-function isDateFormat(fmt: string | undefined): boolean {
-  if (!fmt) return false;
-  return /[ymdhMsb]+/.test(fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
-}
 
 /** A cell's value as the sheet holds it (and as exceljs gives it: rich text, formulas, hyperlinks). */
 type CellValue = string | number | boolean | Date | null | undefined | { [key: string]: unknown };

@@ -27,7 +27,7 @@ interface Rejected {
   excerpt: string | null;
 }
 
-const FORMATS = ['', 'iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'slims_items_csv', 'xlsx', 'ods', 'csv'];
+const FORMATS = ['', 'iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'slims_items_csv', 'xlsx', 'ods', 'xls', 'csv'];
 
 /** Uploading streams the file as the request body; XHR gives upload progress, fetch does not. */
 function upload(url: string, file: File, csrf: string | null, onProgress: (f: number) => void): Promise<Batch> {
@@ -110,7 +110,7 @@ export function ImportsPage() {
     setRejected(null);
     setProgress(0);
     try {
-      // Through a mapping the server tells a CSV file from a workbook (.xlsx or .ods) by its first bytes.
+      // Through a mapping the server tells a CSV file from a workbook (.xlsx, .ods or .xls) by its first bytes.
       const viaMapping = format === 'csv' && mappingId !== null;
       const qs = new URLSearchParams({
         filename: file.name,

@@ -54,10 +54,12 @@ const SAMPLE_BYTES = 64 * 1024;
 /** The server reads a workbook whole, up to this size. */
 const MAX_WORKBOOK_BYTES = 8 * 1024 * 1024;
 
-/** The zip signature a workbook (Excel .xlsx, OpenDocument .ods) starts with. */
+/** The signatures a workbook starts with: zip (Excel .xlsx, OpenDocument .ods) or OLE2 (Excel 97-2003 .xls). */
 async function isWorkbook(file: File): Promise<boolean> {
-  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
-  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+  const zip = [0x50, 0x4b, 0x03, 0x04];
+  const ole2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+  return zip.every((b, i) => head[i] === b) || ole2.every((b, i) => head[i] === b);
 }
 
 class WorkbookTooBig extends Error {}
