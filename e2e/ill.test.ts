@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
-import { patronId, supplierIdOf } from '../test/ill-support.ts';
+import { proposeRota } from '../src/ill/selection.ts';
+import { libraryId, patronId, supplierIdOf } from '../test/ill-support.ts';
 import { startBrowserSimpul } from './harness.ts';
 
 const h = startBrowserSimpul({ demoCatalog: true });
@@ -27,6 +28,22 @@ async function titleOnlyUpertisHolds(): Promise<{ clusterId: number; title: stri
   const row = r.rows[0];
   if (!row) throw new Error('the demo catalog has no title only UPERTIS lends');
   return { clusterId: Number(row.id), title: row.title };
+}
+
+/** A demo title with an ISBN that libraries lending in ILL (not Bung Hatta) hold on the shelf; the most such lenders first. */
+async function titleWithIsbnOthersLend(): Promise<{ clusterId: number; title: string; isbn: string }> {
+  const r = await sql<{ id: number; title: string; isbn: string }>`
+    select c.id, c.title, c.isbns[1] as isbn from clusters c
+      join lateral (select count(distinct i.library_id) as n from items i join libraries l on l.id = i.library_id
+                    where i.cluster_id = c.id and i.status = 'available' and i.loanable and l.code <> 'BUNGHATTA'
+                      and 'ill_lending' = any(l.services)) lenders on true
+    where cardinality(c.isbns) > 0 and lenders.n > 0
+    order by lenders.n desc, (select count(*) from ill_requests q where q.cluster_id = c.id), c.id limit 1`.execute(
+    h.s.ctx.database.db,
+  );
+  const row = r.rows[0];
+  if (!row) throw new Error('the demo catalog has no title with an ISBN that another library lends');
+  return { clusterId: Number(row.id), title: row.title, isbn: row.isbn };
 }
 
 const state = (page: Page) => page.getByTestId('ill-state').textContent();
@@ -336,6 +353,49 @@ describe('interlibrary loan in the browser', () => {
     await expect.poll(() => state(bh.page)).toBe('Terkirim ke pemberi pinjaman');
     const current = bh.page.getByTestId('ill-rota').locator('li', { hasText: 'sedang ditanya' });
     expect(await current.textContent()).toContain('Payakumbuh');
+    await bh.context.close();
+  });
+  it('a typed citation shows the lenders that would be asked before it is saved, and the saved request asks them', async () => {
+    const { clusterId, title, isbn } = await titleWithIsbnOthersLend();
+    const expected = await proposeRota(h.s.ctx.database.db, await libraryId(h.s, 'BUNGHATTA'), clusterId);
+    const names = expected.rota.map((r) => r.libraryName);
+    expect(names.length).toBeGreaterThan(0);
+
+    const requests = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*)::int as n from ill_requests`.execute(h.s.ctx.database.db)).rows[0]?.n,
+      );
+    const before = await requests();
+    const bh = await as('pustakawan.bunghatta');
+    await bh.page.goto(`${h.base}/ill/new`);
+    await bh.page.getByLabel('Cari anggota perpustakaan Anda').fill('BH-2024-0001');
+    await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Cari' }).click();
+    await bh.page.getByTestId('patron-picker').getByRole('button', { name: 'Pilih' }).first().click();
+    await bh.page.getByLabel('Ketik sitasi (tidak ada di katalog)').check();
+    const proposal = bh.page.getByTestId('ill-proposal');
+    await expect.poll(() => proposal.textContent()).toContain('Ketik sitasinya');
+
+    // title and author alone match nothing: the form says so, and that sending would be refused
+    await bh.page.getByLabel('Judul', { exact: true }).fill(title);
+    await bh.page.getByLabel('Pengarang').fill('Seseorang');
+    await expect.poll(() => bh.page.getByTestId('citation-no-match').textContent()).toContain('hanya lewat ISBN');
+    expect(await bh.page.getByTestId('no-lender').textContent()).toContain('tidak dikirim ke mana pun');
+    expect(await bh.page.getByRole('button', { name: 'Simpan dan kirim' }).isDisabled()).toBe(true);
+
+    // with the ISBN typed, the record is found and its lenders are listed in order, with why
+    await bh.page.getByLabel('ISBN').fill(isbn);
+    await expect.poll(() => bh.page.getByTestId('citation-match').textContent()).toContain(title);
+    const editor = bh.page.getByTestId('rota-editor');
+    await expect.poll(() => editor.locator('li > strong').allTextContents()).toEqual(names);
+    expect(await editor.locator('li').first().textContent()).toContain('eksemplar tersedia');
+    expect(await bh.page.getByRole('button', { name: 'Simpan dan kirim' }).isDisabled()).toBe(false);
+    expect(await requests()).toBe(before);
+
+    // looking saved nothing; saving stores exactly the lenders shown
+    await bh.page.getByRole('button', { name: 'Simpan tanpa mengirim' }).click();
+    await expect.poll(() => state(bh.page)).toBe('Siap dikirim');
+    expect(await bh.page.getByTestId('ill-rota').locator('li > strong').allTextContents()).toEqual(names);
+    expect(await requests()).toBe(before + 1);
     await bh.context.close();
   });
 });

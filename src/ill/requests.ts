@@ -7,7 +7,6 @@
  */
 
 import { sql } from 'kysely';
-import { isbnKeys } from '../catalog/search-index.ts';
 import type { Bib } from '../catalog/types.ts';
 import { patronEligibility } from '../directory/patrons.ts';
 import type { Actor } from '../platform/actor.ts';
@@ -15,6 +14,7 @@ import { audit } from '../platform/audit.ts';
 import type { Db, Trx } from '../platform/db.ts';
 import { Conflict, Forbidden, invalidField } from '../platform/errors.ts';
 import { libraryById } from './agency.ts';
+import { cleanCitation, clusterForCitation } from './citation-match.ts';
 import { nextId } from './delivery.ts';
 import { applyRequester, type Outcome, type Who } from './engine.ts';
 import type { RequesterEvent, RequesterState } from './requester-states.ts';
@@ -102,14 +102,6 @@ function citationFromBib(b: Bib): Citation {
   };
 }
 
-function clean(c: Partial<Citation>): Partial<Citation> {
-  const out: Partial<Citation> = {};
-  for (const [k, v] of Object.entries(c)) {
-    if (typeof v === 'string' && v.trim()) (out as Record<string, string>)[k] = v.trim();
-  }
-  return out;
-}
-
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** Staff of the borrowing library create a request for one of their patrons. */
@@ -171,25 +163,16 @@ async function createRequestAt(
       );
     }
 
-    // The title: a union-catalog cluster, or a typed citation (matched to a cluster by ISBN when one holds it).
+    // The title: a union-catalog cluster, or a typed citation (filed under the cluster holding its ISBN,
+    // as the rota preview shows: citation-match.ts).
     let clusterId: number | null = input.clusterId ?? null;
-    let citation: Partial<Citation> = clean(input.citation ?? {});
+    let citation: Partial<Citation> = cleanCitation(input.citation ?? {});
     if (clusterId !== null) {
       const c = await trx.selectFrom('clusters').select(['display']).where('id', '=', clusterId).executeTakeFirst();
       if (!c) throw invalidField('clusterId', t('cluster_unknown'));
       citation = { ...citationFromBib(c.display), ...citation };
-    } else if (citation.isbn) {
-      const keys = isbnKeys(citation.isbn);
-      if (keys.length) {
-        const hit = await trx
-          .selectFrom('clusters')
-          .select('id')
-          .where((eb) => eb('isbns', '&&', eb.val(keys)))
-          .orderBy('holdings_count', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        if (hit) clusterId = hit.id;
-      }
+    } else {
+      clusterId = (await clusterForCitation(trx, citation))?.clusterId ?? null;
     }
     if (!citation.title) throw invalidField('citation.title', t('title_needed'));
     if (input.serviceType === 'Copy') {

@@ -4,6 +4,7 @@ import { Forbidden } from '../platform/errors.ts';
 import { type App, requireActor, requirePatron } from '../platform/http.ts';
 import { PageQuery, PageReply } from '../platform/paging.ts';
 import { settleCharge } from './charges.ts';
+import { previewCitationRota } from './citation-match.ts';
 import { copyFileRoutes } from './copy-routes.ts';
 import { illFigures } from './figures.ts';
 import { lenderAction } from './lending.ts';
@@ -48,6 +49,21 @@ export async function illRoutes(app: App): Promise<void> {
       }
       return proposeRota(db, lib, req.query.clusterId);
     },
+  );
+
+  app.post(
+    '/ill/requests/preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'The rota a request for a typed citation would get if your library saved it now (the catalog record its ISBN matches, ranked lenders with reasons); changes nothing',
+        security: staffOnly,
+        body: S.CitationPreviewBody,
+        response: { 200: S.CitationPreview, ...errors },
+      },
+    },
+    async (req) => previewCitationRota(db, requireActor(req), req.body.citation, req.body.library),
   );
 
   app.post(

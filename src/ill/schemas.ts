@@ -307,6 +307,29 @@ export const RotaProposal = Type.Object({
   localAvailableCopies: Type.Integer(),
 });
 
+export const CitationPreviewBody = Type.Object(
+  {
+    citation: CitationIn,
+    library: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'the borrowing library: only your own (a request is made for it)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CitationPreview = Type.Object({
+  match: Nullable(
+    Type.Object({
+      clusterId: Type.Integer(),
+      title: Type.String(),
+      authors: Type.Array(Type.String()),
+      year: Nullable(Type.Integer()),
+      by: Type.Literal('isbn'),
+    }),
+  ),
+  proposal: RotaProposal,
+});
+
 export const PickSlip = Type.Object({
   hrid: Type.String(),
   requestingAgencyRequestId: Type.String(),

@@ -1,11 +1,11 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, type Eligibility, type Page, type Patron } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
 import { RotaEditor } from './Request.tsx';
-import type { RequestDetail, RotaProposal } from './types.ts';
+import type { CitationPreview, RequestDetail, RotaProposal } from './types.ts';
 import { fmt, IllBack, useLibraryOptions } from './Workspace.tsx';
 
 interface Hit {
@@ -28,6 +28,18 @@ const EMPTY_CITATION = {
   volume: '',
   issue: '',
 };
+
+/** How long typing must pause before the typed citation's rota is asked for. */
+const PREVIEW_DELAY_MS = 400;
+
+/** The citation's non-empty fields, trimmed: what is sent to the server. */
+function typedFields(c: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(c)
+      .map(([k, v]) => [k, v.trim()])
+      .filter(([, v]) => v !== ''),
+  );
+}
 
 function PatronPicker({ onPick }: { onPick(p: Patron): void }) {
   const { t } = useI18n();
@@ -143,6 +155,10 @@ export function IllNewRequestPage() {
   const [proposal, setProposal] = useState<RotaProposal | null>(null);
   const [rota, setRota] = useState<Array<{ id: number; name: string }>>([]);
   const [rotaEdited, setRotaEdited] = useState(false);
+  // A typed citation: the catalog record its ISBN matched (if any), and whether a newer preview is on its way.
+  const [match, setMatch] = useState<CitationPreview['match']>(null);
+  const [previewPending, setPreviewPending] = useState(false);
+  const shownCluster = useRef<number | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -163,11 +179,60 @@ export function IllNewRequestPage() {
     }, setError);
   }, [title, mode]);
 
+  // The rota a typed citation would get if saved now, asked for once typing pauses. Staff's
+  // reordering is kept while the citation still matches the same record (or none).
+  const typedKey = JSON.stringify(typedFields(citation));
+  useEffect(() => {
+    if (mode !== 'citation') {
+      shownCluster.current = undefined;
+      setMatch(null);
+      setPreviewPending(false);
+      return;
+    }
+    const typed = JSON.parse(typedKey) as Record<string, string>;
+    if (Object.keys(typed).length === 0) {
+      shownCluster.current = undefined;
+      setMatch(null);
+      setProposal(null);
+      setRota([]);
+      setRotaEdited(false);
+      setPreviewPending(false);
+      return;
+    }
+    let live = true;
+    setPreviewPending(true);
+    const timer = setTimeout(() => {
+      api<CitationPreview>('POST', '/api/v1/ill/requests/preview', { citation: typed }).then(
+        (p) => {
+          if (!live) return;
+          const cluster = p.match?.clusterId ?? null;
+          setMatch(p.match);
+          setProposal(p.proposal);
+          if (cluster !== shownCluster.current) {
+            shownCluster.current = cluster;
+            setRota(p.proposal.rota.map((r) => ({ id: Number(r.libraryId), name: r.libraryName })));
+            setRotaEdited(false);
+          }
+          setPreviewPending(false);
+        },
+        (err) => {
+          if (!live) return;
+          setPreviewPending(false);
+          setError(err);
+        },
+      );
+    }, PREVIEW_DELAY_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [typedKey, mode]);
+
   async function submit(send: boolean) {
     if (!patron) return;
     setError(null);
     setBusy(true);
-    const typed = Object.fromEntries(Object.entries(citation).filter(([, v]) => v.trim() !== ''));
+    const typed = typedFields(citation);
     const parts = serviceType === 'Copy' ? Object.fromEntries(Object.entries(part).filter(([, v]) => v.trim())) : {};
     const body: Record<string, unknown> = {
       patronId: patron.id,
@@ -206,6 +271,9 @@ export function IllNewRequestPage() {
     return r?.reasons.length ? <div className="muted small">{r.reasons.map((x) => pick(x)).join('; ')}</div> : null;
   };
   const ready = patron && (mode === 'catalog' ? title : citation.title.trim());
+  // The server refuses to send a request without lenders; saving it without sending is allowed.
+  const nowhere = proposal !== null && proposal.rota.length === 0;
+  const typedIsbn = citation.isbn.trim() !== '';
 
   return (
     <section className="ill">
@@ -349,10 +417,32 @@ export function IllNewRequestPage() {
         </Field>
       </section>
 
-      {mode === 'catalog' && title ? (
+      {(mode === 'catalog' && title) || mode === 'citation' ? (
         <section className="card stack" data-testid="ill-proposal">
           <h2>{t('illProposedRota')}</h2>
-          {proposal ? (
+          {mode === 'citation' && previewPending ? (
+            <p className="muted small" role="status">
+              {t('illPreviewUpdating')}
+            </p>
+          ) : null}
+          {mode === 'citation' && proposal ? (
+            match ? (
+              <p data-testid="citation-match">
+                {t('illMatchedByIsbn')} <strong>{match.title}</strong>
+                <span className="muted">
+                  {match.authors.length ? ` · ${match.authors.join('; ')}` : ''}
+                  {match.year ? ` · ${match.year}` : ''}
+                </span>
+              </p>
+            ) : (
+              <p className="notice" data-testid="citation-no-match">
+                {typedIsbn ? t('illNoMatchIsbn') : t('illNoMatchNoIsbn')}
+              </p>
+            )
+          ) : null}
+          {mode === 'citation' && !proposal && !previewPending ? (
+            <p className="muted">{t('illPreviewHint')}</p>
+          ) : proposal ? (
             <>
               {proposal.warnings.map((w) => (
                 <p key={w.code} className="notice" role="status" data-testid={`warning-${w.code}`}>
@@ -376,7 +466,10 @@ export function IllNewRequestPage() {
                   />
                 </>
               ) : (
-                <p className="muted">{t('illNoCandidates')}</p>
+                <p className="muted" data-testid="no-lender">
+                  {mode === 'citation' && !match ? null : `${t('illNoCandidates')} `}
+                  {fmt(t('illNoLenderIfSaved'), { save: t('illSave'), send: t('illSaveSend') })}
+                </p>
               )}
               {proposal.skipped.length ? (
                 <details>
@@ -404,7 +497,13 @@ export function IllNewRequestPage() {
         <button type="button" disabled={!ready || busy} onClick={() => submit(false)}>
           {t('illSave')}
         </button>
-        <button type="button" className="primary" disabled={!ready || busy} onClick={() => submit(true)}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!ready || busy || nowhere}
+          title={nowhere ? t('illNoCandidates') : undefined}
+          onClick={() => submit(true)}
+        >
           {t('illSaveSend')}
         </button>
       </p>

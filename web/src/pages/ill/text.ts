@@ -205,6 +205,14 @@ const id = {
   illSaveSend: 'Simpan dan kirim',
   illCreatedOk: 'Permintaan dibuat',
   illOwnRotaHint: 'Atur urutan atau hapus perpustakaan sebelum mengirim.',
+  illPreviewHint: 'Ketik sitasinya (sebaiknya dengan ISBN) untuk melihat perpustakaan yang akan ditanya.',
+  illPreviewUpdating: 'Memperbarui usulan…',
+  illMatchedByIsbn: 'ISBN ini cocok dengan cantuman katalog induk:',
+  illNoMatchIsbn: 'Tidak ada cantuman di katalog induk dengan ISBN ini, jadi tidak ada perpustakaan yang diusulkan.',
+  illNoMatchNoIsbn:
+    'Sitasi yang diketik dicocokkan dengan katalog induk hanya lewat ISBN; tanpa ISBN tidak ada perpustakaan yang diusulkan.',
+  illNoLenderIfSaved:
+    'Jika disimpan sekarang, permintaan ini tidak punya pemberi pinjaman dan tidak dikirim ke mana pun: "{save}" menyimpannya, lalu tambahkan perpustakaan di halaman permintaan sebelum mengirim; "{send}" akan ditolak. Jika judul ini ada di katalog induk, pilih dari katalog.',
   // patron side
   illAskTitle: 'Minta pinjam antarperpustakaan',
   illAskIntro: 'Perpustakaan Anda akan meminta judul ini dari perpustakaan mitra.',
@@ -422,6 +430,14 @@ const en: Record<Key, string> = {
   illSaveSend: 'Save and send',
   illCreatedOk: 'Request created',
   illOwnRotaHint: 'Reorder or remove libraries before sending.',
+  illPreviewHint: 'Type the citation (preferably with its ISBN) to see which libraries would be asked.',
+  illPreviewUpdating: 'Updating the proposal…',
+  illMatchedByIsbn: 'This ISBN matches a union catalog record:',
+  illNoMatchIsbn: 'No union catalog record has this ISBN, so no library is proposed.',
+  illNoMatchNoIsbn:
+    'A typed citation is matched to the union catalog by its ISBN only; without one no library is proposed.',
+  illNoLenderIfSaved:
+    'Saved now, this request has no lenders and goes nowhere: "{save}" keeps it, and you add libraries on the request page before sending; "{send}" is refused. If the title is in the union catalog, choose it from the catalog instead.',
   illAskTitle: 'Ask for an interlibrary loan',
   illAskIntro: 'Your library will ask a partner library for this title.',
   illAsk: 'Ask for an interlibrary loan',
