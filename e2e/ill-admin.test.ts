@@ -151,4 +151,65 @@ describe('ILL administration in the browser', () => {
     await page.getByText('Per partner pair').waitFor();
     await page.context().close();
   });
+
+  it('a librarian opens the notice of a message that gave up, sees it in the message log and goes on to the request', async () => {
+    const coordApi = await h.s.as('koordinator');
+    expect(
+      (
+        await coordApi.post('/api/v1/libraries', {
+          code: 'JKT-E2E',
+          name: 'Perpustakaan Jakarta (uji)',
+          type: 'public',
+          networkCode: 'SUMBAR',
+          services: ['ill_lending', 'ill_borrowing'],
+        })
+      ).status,
+    ).toBe(201);
+    // nobody listens on port 9: every send fails, and with one attempt allowed the first gives up
+    const peer = await coordApi.post('/api/v1/ill/peers', {
+      name: 'Simpul Jakarta Uji',
+      library: 'JKT-E2E',
+      agencyId: { type: 'ISIL', value: 'ID-JKE2E' },
+      endpointUrl: 'http://127.0.0.1:9/iso18626',
+      inboundAccountId: 'jakarta-uji',
+      timeoutMs: 1000,
+    });
+    expect(peer.status).toBe(201);
+    const { clusterId } = await titleHeldBy(h.s, 'Siti Nurbaya', { 'JKT-E2E': 1 });
+    const made = await (await h.s.as('pustakawan.bunghatta')).post('/api/v1/ill/requests', {
+      patronId: await patronId(h.s, 'BH-2024-0001'),
+      clusterId,
+      serviceType: 'Loan',
+      send: true,
+    });
+    expect(made.status).toBe(201);
+    process.env.SIMPUL_ILL_MAX_ATTEMPTS = '1';
+    try {
+      await h.s.jobs.drain();
+    } finally {
+      delete process.env.SIMPUL_ILL_MAX_ATTEMPTS;
+    }
+
+    const page = await h.pageAs('pustakawan.bunghatta');
+    await page.goto(`${h.base}/notifications`);
+    const notice = page.getByTestId('notification').filter({ hasText: `gagal terkirim: ${made.body.hrid}` });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Simpul Jakarta Uji');
+    await notice.getByRole('button', { name: 'Buka' }).click();
+    await page.waitForURL(`**/ill/settings/messages?status=failed&requestId=${made.body.id}`);
+    const row = page.getByTestId('messages').locator('tr[data-status="failed"]');
+    await row.waitFor();
+    expect(await page.getByTestId('messages').locator('tbody tr').count()).toBe(1);
+    expect(await row.textContent()).toContain('Simpul Jakarta Uji');
+    expect(await row.textContent()).toMatch(/ECONNREFUSED|fetch failed/);
+    await page.getByTestId('messages-for').getByRole('link', { name: 'Buka permintaan' }).click();
+    await page.waitForURL(`**/ill/requests/${made.body.id}`);
+    await expect.poll(() => page.getByTestId('ill-state').textContent()).toBe('Terkirim ke pemberi pinjaman');
+    // Sawahlunto's librarian was not told
+    const swl = await (await h.s.as('pustakawan.sawahlunto')).get('/api/v1/notifications?pageSize=100');
+    expect(swl.body.items.some((n: { link: string | null }) => n.link?.includes(`requestId=${made.body.id}`))).toBe(
+      false,
+    );
+    await page.context().close();
+  });
 });

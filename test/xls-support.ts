@@ -25,7 +25,7 @@ export interface XlsSheet {
   hidden?: boolean;
 }
 
-const WRITER = String.raw`
+const WRITER = `
 use strict; use warnings;
 use JSON::PP; use Spreadsheet::WriteExcel;
 local $/; my $spec = JSON::PP->new->utf8->decode(<STDIN>);

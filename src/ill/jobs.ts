@@ -2,7 +2,7 @@
  * ILL background work in the Postgres job queue: the silence check (a lender
  * that does not answer within the time it promised is passed over) and the
  * daily overdue run (mark overdue on both sides, record due-soon, overdue and
- * lost-threshold notices once each).
+ * lost-threshold notices once each, also for loans from outside lenders).
  */
 import type { Db, Trx } from '../platform/db.ts';
 import type { JobRunner } from '../platform/jobs.ts';
@@ -91,6 +91,43 @@ async function notice(
   return true;
 }
 
+/**
+ * A due-soon or overdue notice for a loan from an outside lender (a peer's
+ * library): there is no lender record on this node, so the notice is the
+ * borrower's request's alone, once per due date (the one its lender's messages gave).
+ */
+async function borrowerOnlyNotice(
+  trx: Trx,
+  r: { id: number; due_at: Date | null; state: string },
+  kind: Exclude<NoticeKind, 'recall'>,
+  today: string,
+): Promise<boolean> {
+  if (!r.due_at) return false;
+  const inserted = await trx
+    .insertInto('ill_notices')
+    .values({
+      supplier_request_id: null,
+      request_id: r.id,
+      kind,
+      due_on: r.due_at.toISOString().slice(0, 10),
+      on_day: today,
+    })
+    .onConflict((oc) =>
+      oc.columns(['request_id', 'kind', 'due_on']).where('supplier_request_id', 'is', null).doNothing(),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  await logEvent(
+    trx,
+    { request_id: r.id, supplier_request_id: null, side: 'borrower' },
+    { who: SIMPUL, kind: 'notice', name: `notice:${kind}`, data: { dueAt: r.due_at.toISOString() } },
+  );
+  // As for a Simpul lender: the first overdue notice came with the request's move to Overdue.
+  if (!(kind === 'overdue' && r.state === 'Overdue')) await tellBorrowerSide(trx, r.id, kind);
+  return true;
+}
+
 export interface OverdueReport {
   day: string;
   markedOverdue: number;
@@ -159,6 +196,25 @@ export async function runOverdue(db: Db, now: Date = new Date()): Promise<Overdu
       // The highest level reached only: a run missed for a week never sends yesterday's notice late.
       const level = OVERDUE_LEVELS.filter((l) => daysLate >= l.days).at(-1);
       if (level && (await notice(trx, s, level.kind, day))) report.notices++;
+    });
+  }
+  // Loans from outside lenders: the lender's current turn is a peer's library, the due date came in its messages.
+  const fromPeers = await db
+    .selectFrom('ill_requests as r')
+    .innerJoin('ill_rota as o', (j) => j.onRef('o.request_id', '=', 'r.id').on('o.status', '=', 'current'))
+    .innerJoin('ill_peers as p', 'p.library_id', 'o.lender_library_id')
+    .select(['r.id', 'r.due_at', 'r.state'])
+    .where('r.state', 'in', ['Shipped', 'Received', 'Overdue', 'RenewPending', 'Recalled'])
+    .where('r.due_at', 'is not', null)
+    .where('r.due_at', '<', new Date(now.getTime() + DUE_SOON_DAYS * 86_400_000))
+    .execute();
+  for (const r of fromPeers) {
+    if (!r.due_at) continue;
+    const daysLate = (now.getTime() - r.due_at.getTime()) / 86_400_000;
+    const kind = daysLate < 0 ? 'due_soon' : OVERDUE_LEVELS.filter((l) => daysLate >= l.days).at(-1)?.kind;
+    if (!kind || kind === 'recall') continue;
+    await db.transaction().execute(async (trx) => {
+      if (await borrowerOnlyNotice(trx, r, kind, day)) report.notices++;
     });
   }
   return report;

@@ -249,6 +249,107 @@ describe('ILL notifications', () => {
     expect((await sentSince(since)).sort()).toEqual(['patron ill.overdue_2', 'swl ill.lender.overdue_2']);
   });
 
+  it('send the due-soon and overdue notices once for a loan from an outside lender, by the due date its messages gave', async () => {
+    // Perpustakaan Nasional answers through its own system: a peer, known here by the library JKT-PNRI.
+    const coord = await s.as('koordinator');
+    must(
+      await coord.post('/api/v1/libraries', {
+        code: 'JKT-PNRI',
+        name: 'Perpustakaan Nasional (Jakarta)',
+        type: 'national',
+        networkCode: 'SUMBAR',
+        services: ['ill_lending', 'ill_borrowing'],
+      }),
+    );
+    must(
+      await coord.post('/api/v1/ill/peers', {
+        name: 'Perpusnas',
+        library: 'JKT-PNRI',
+        agencyId: { type: 'ISIL', value: 'ID-JKPNRI' },
+        endpointUrl: 'http://127.0.0.1:9/iso18626',
+        inboundAccountId: 'perpusnas',
+      }),
+    );
+    const { clusterId } = await titleHeldBy(s, 'Max Havelaar', { 'JKT-PNRI': 1 });
+    const c = await bh.post('/api/v1/ill/requests', { patronId: fadli, clusterId, serviceType: 'Loan', send: true });
+    expect(c.body.currentLender.code).toBe('JKT-PNRI');
+    const due = new Date(Date.now() + 2 * 86_400_000);
+    const sam = (at: string, status: 'WillSupply' | 'Loaned'): SupplyingAgencyMessage => ({
+      header: {
+        supplyingAgencyId: { agencyIdType: { value: 'ISIL' }, agencyIdValue: 'ID-JKPNRI' },
+        requestingAgencyId: { agencyIdType: { value: 'SIMPUL' }, agencyIdValue: 'BUNGHATTA' },
+        timestamp: at,
+        requestingAgencyRequestId: `${c.body.hrid}-1`,
+      },
+      messageInfo: { reasonForMessage: 'StatusChange' },
+      statusInfo: { status, lastChange: at, ...(status === 'Loaned' ? { dueDate: due.toISOString() } : {}) },
+    });
+    const remote = { kind: 'remote' as const, label: 'Perpusnas' };
+    for (const m of [sam('2026-11-03T09:00:00Z', 'WillSupply'), sam('2026-11-04T09:00:00Z', 'Loaned')]) {
+      const out = await s.ctx.database.db
+        .transaction()
+        .execute((trx) => handlePeerMessage(trx, { kind: 'supplyingAgencyMessage', message: m }, remote));
+      expect(out).toBe('OK');
+    }
+    must(await bh.post(`/api/v1/ill/requests/${c.body.id}/actions/receive`, {}));
+    const r = await bh.get(`/api/v1/ill/requests/${c.body.id}`);
+    expect(r.body.state).toBe('Received');
+    expect(new Date(r.body.dueAt).getTime()).toBe(due.getTime());
+    // no lender record on this node: the notice belongs to the borrower's request alone
+    const lenderRecords = await s.ctx.database.db
+      .selectFrom('ill_supplier_requests')
+      .select('id')
+      .where('request_id', '=', c.body.id)
+      .execute();
+    expect(lenderRecords).toEqual([]);
+
+    let since = await lastId();
+    const first = await runOverdue(s.ctx.database.db);
+    await runOverdue(s.ctx.database.db);
+    expect(first.notices).toBeGreaterThanOrEqual(1);
+    // the patron of the request, and no library's staff
+    expect(await sentSince(since)).toEqual(['patron ill.due_soon']);
+    const n = await s.ctx.database.db
+      .selectFrom('notifications')
+      .select(['recipient_patron_id', 'body_id', 'body_en', 'link'])
+      .where('id', '>', since)
+      .where('kind', '=', 'ill.due_soon')
+      .executeTakeFirstOrThrow();
+    expect(n.recipient_patron_id).toBe(fadli);
+    expect(n.link).toBe('/portal/requests');
+    const day = due.toISOString().slice(0, 10);
+    expect(n.body_en).toBe(`“Max Havelaar” (${c.body.hrid}) is due back at ${r.body.pickup.name} by ${day}.`);
+    expect(n.body_id).toContain(day);
+    // the next day's run, for the same due date, says nothing more
+    since = await lastId();
+    await runOverdue(s.ctx.database.db, new Date(Date.now() + 86_400_000));
+    expect(await sentSince(since)).toEqual([]);
+    const timeline = (await bh.get(`/api/v1/ill/requests/${c.body.id}`)).body.timeline;
+    expect(timeline.filter((e: { event: string }) => e.event === 'notice:due_soon')).toHaveLength(1);
+
+    // past the due date: the patron hears once that it is overdue (with the request's move to Overdue),
+    // a week later the second reminder, each once however often the run goes
+    since = await lastId();
+    const late = new Date(Date.now() + 3 * 86_400_000);
+    await runOverdue(s.ctx.database.db, late);
+    await runOverdue(s.ctx.database.db, late);
+    expect(await sentSince(since)).toEqual(['patron ill.overdue']);
+    expect((await bh.get(`/api/v1/ill/requests/${c.body.id}`)).body.state).toBe('Overdue');
+    since = await lastId();
+    const week = new Date(Date.now() + 12 * 86_400_000);
+    await runOverdue(s.ctx.database.db, week);
+    await runOverdue(s.ctx.database.db, week);
+    expect(await sentSince(since)).toEqual(['patron ill.overdue_2']);
+    const events = (await bh.get(`/api/v1/ill/requests/${c.body.id}`)).body.timeline.map(
+      (e: { event: string }) => e.event,
+    );
+    expect(events.filter((e: string) => e.startsWith('notice:'))).toEqual([
+      'notice:due_soon',
+      'notice:overdue',
+      'notice:overdue_2',
+    ]);
+  });
+
   it('tell the patron a copy was delivered', async () => {
     const { clusterId } = await titleHeldBy(s, 'Pedoman Masyarakat 1938', { PAYAKUMBUH: 1 });
     const c = await bh.post('/api/v1/ill/requests', {

@@ -16,10 +16,14 @@
  *   the rota used up — linked to /ill/requests/:id;
  * - the lending library's staff where they must act: a new incoming request,
  *   cancellation or renewal asked, lost reported, return shipped, overdue —
- *   linked to /ill/lending/:id.
+ *   linked to /ill/lending/:id;
+ * - the staff of the library that sent an ISO 18626 message to an outside peer,
+ *   once per message, when it gives up for good (the peer refused it, or its
+ *   retries ran out) — linked to the message log filtered to the request
+ *   (/ill/settings/messages?requestId=…), whose rows link to the request.
  */
 import { notify, type Recipient } from '../notify/notify.ts';
-import type { Trx } from '../platform/db.ts';
+import type { DbOrTrx, Trx } from '../platform/db.ts';
 import { type Bilingual, fillMessage } from '../platform/messages.ts';
 
 export type BorrowerTopic =
@@ -344,7 +348,7 @@ export async function tellBorrowerSide(
 
 /** One notice: the texts filled in with the request's details. */
 function send(
-  trx: Trx,
+  trx: DbOrTrx,
   to: Recipient,
   kind: string,
   text: Text,
@@ -395,4 +399,102 @@ export function lenderTopicOf(topic: string): LenderTopic | null {
 /** The borrower staff topics the machine's `notifyStaff` effects map to. */
 export function borrowerStaffTopicOf(topic: string): BorrowerTopic | null {
   return topic in BORROWER_STAFF ? (topic as BorrowerTopic) : null;
+}
+
+/** Texts to the sending library's staff when a message gives up: {hrid}, {title}, {peer}, {what}, {error}, {attempts}. */
+const GAVE_UP: Record<'failed' | 'rejected', Text> = {
+  failed: {
+    subject: { id: 'Pesan ke {peer} gagal terkirim: {hrid}', en: 'Message to {peer} not delivered: {hrid}' },
+    body: {
+      id: '“{title}”: pesan {what} tidak sampai ke {peer} setelah {attempts} kali dicoba ({error}). Kirim ulang atau abaikan di log pesan ISO 18626; sampai itu, pesan berikutnya untuk permintaan ini menunggu.',
+      en: '“{title}”: the {what} message did not reach {peer} after {attempts} attempts ({error}). Retry or abandon it in the ISO 18626 message log; until then, later messages of this request wait.',
+    },
+  },
+  rejected: {
+    subject: { id: 'Pesan ditolak {peer}: {hrid}', en: 'Message refused by {peer}: {hrid}' },
+    body: {
+      id: '“{title}”: {peer} menolak pesan {what} ({error}). Periksa di log pesan ISO 18626, lalu kirim ulang atau bicarakan dengan mitra.',
+      en: '“{title}”: {peer} refused the {what} message ({error}). Check it in the ISO 18626 message log, then retry it or take it up with the peer.',
+    },
+  },
+};
+
+/** An outbound message that gave up for good, as the outbox reports it. */
+export interface GaveUpMessage {
+  type: 'failed' | 'rejected';
+  messageId: number;
+  requestId: number | null;
+  supplierRequestId: number | null;
+  localLibraryId: number | null;
+  peerId: number;
+  summary: string;
+  /** The peer's error (rejected) or the last transport error (failed). */
+  error: string;
+}
+
+/**
+ * Tells the staff of the library that sent the message, once per message: a
+ * staff retry that gives up again, or a rejection after a retry, tells nobody
+ * a second time. Called in the transaction that settles the message.
+ */
+export async function tellSenderGaveUp(trx: DbOrTrx, e: GaveUpMessage): Promise<number[]> {
+  const m = await trx
+    .updateTable('ill_messages')
+    .set({ staff_told_at: new Date() })
+    .where('id', '=', e.messageId)
+    .where('staff_told_at', 'is', null)
+    .returning(['attempts', 'requesting_agency_request_id'])
+    .executeTakeFirst();
+  if (!m) return [];
+  const peer = await trx.selectFrom('ill_peers').select('name').where('id', '=', e.peerId).executeTakeFirst();
+  let record: { hrid: string; title: string; libraryId: number | null; filter: string; kind: string } | undefined;
+  if (e.supplierRequestId !== null) {
+    const s = await trx
+      .selectFrom('ill_supplier_requests')
+      .select(['hrid', 'request_message', 'lender_library_id'])
+      .where('id', '=', e.supplierRequestId)
+      .executeTakeFirst();
+    if (s)
+      record = {
+        hrid: s.hrid,
+        title: s.request_message.bibliographicInfo.title ?? s.hrid,
+        libraryId: s.lender_library_id,
+        filter: `supplierRequestId=${e.supplierRequestId}`,
+        kind: `ill.lender.message_${e.type}`,
+      };
+  } else if (e.requestId !== null) {
+    const r = await trx
+      .selectFrom('ill_requests')
+      .select(['hrid', 'citation', 'borrower_library_id'])
+      .where('id', '=', e.requestId)
+      .executeTakeFirst();
+    if (r)
+      record = {
+        hrid: r.hrid,
+        title: r.citation.title,
+        libraryId: r.borrower_library_id,
+        filter: `requestId=${e.requestId}`,
+        kind: `ill.message_${e.type}`,
+      };
+  }
+  const hrid = record?.hrid ?? m.requesting_agency_request_id ?? `#${e.messageId}`;
+  const libraryId = record?.libraryId ?? e.localLibraryId;
+  if (libraryId === null) return [];
+  const vars = {
+    hrid,
+    title: record?.title ?? hrid,
+    peer: peer?.name ?? '?',
+    what: e.summary,
+    error: e.error.slice(0, 300),
+    attempts: String(m.attempts),
+  };
+  const query = [`status=${e.type}`, ...(record ? [record.filter] : [])].join('&');
+  return send(
+    trx,
+    { libraryId },
+    record?.kind ?? `ill.message_${e.type}`,
+    GAVE_UP[e.type],
+    vars,
+    `/ill/settings/messages?${query}`,
+  );
 }

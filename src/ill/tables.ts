@@ -146,7 +146,8 @@ export type NoticeKind = 'due_soon' | 'overdue' | 'overdue_2' | 'overdue_3' | 'l
 
 export interface IllNoticesTable {
   id: Generated<number>;
-  supplier_request_id: number;
+  /** Null for a loan from an outside lender: the notice is the borrower's request's alone. */
+  supplier_request_id: number | null;
   request_id: number | null;
   kind: NoticeKind;
   due_on: DateString;

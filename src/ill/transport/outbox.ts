@@ -160,6 +160,8 @@ interface SettledRef {
   messageId: number;
   requestId: number | null;
   supplierRequestId: number | null;
+  /** The library of this node that sent it. */
+  localLibraryId: number | null;
   peerId: number;
   summary: string;
 }
@@ -168,7 +170,7 @@ export type OutboundListener = (trx: DbOrTrx, event: OutboundEvent) => Promise<v
 
 const listeners: OutboundListener[] = [];
 
-/** The ILL service puts rejections and give-ups on the request's timeline through this. */
+/** The ILL service puts rejections and give-ups on the request's timeline, and tells the sending staff, through this. */
 export function onOutboundSettled(listener: OutboundListener): void {
   if (!listeners.includes(listener)) listeners.push(listener);
 }
@@ -258,6 +260,7 @@ export async function sendOutbound(
       'm.conversation',
       'm.request_id',
       'm.supplier_request_id',
+      'm.local_library_id',
       'm.summary',
       'm.peer_id',
       'p.endpoint_url',
@@ -275,6 +278,7 @@ export async function sendOutbound(
     messageId,
     requestId: msg.request_id,
     supplierRequestId: msg.supplier_request_id,
+    localLibraryId: msg.local_library_id,
     peerId: msg.peer_id,
     summary: msg.summary,
   };

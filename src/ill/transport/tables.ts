@@ -54,6 +54,8 @@ export interface IllMessagesTable {
   created_at: Timestamp;
   last_attempt_at: Date | null;
   finished_at: Date | null;
+  /** When the sending library's staff were told it gave up for good (once per message). */
+  staff_told_at: Date | null;
 }
 
 export interface IllIsoTables {

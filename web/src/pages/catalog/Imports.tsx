@@ -27,7 +27,19 @@ interface Rejected {
   excerpt: string | null;
 }
 
-const FORMATS = ['', 'iso2709', 'marcxml', 'mods', 'oai_dc', 'slims_csv', 'slims_items_csv', 'xlsx', 'ods', 'xls', 'csv'];
+const FORMATS = [
+  '',
+  'iso2709',
+  'marcxml',
+  'mods',
+  'oai_dc',
+  'slims_csv',
+  'slims_items_csv',
+  'xlsx',
+  'ods',
+  'xls',
+  'csv',
+];
 
 /** Uploading streams the file as the request body; XHR gives upload progress, fetch does not. */
 function upload(url: string, file: File, csrf: string | null, onProgress: (f: number) => void): Promise<Batch> {

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
@@ -378,6 +378,15 @@ export function IllMessagesPage() {
   const { t } = useI18n();
   const [status, setStatus] = useState(() => new URLSearchParams(window.location.search).get('status') ?? 'failed');
   const peerId = new URLSearchParams(window.location.search).get('peerId');
+  // A notice about a message that gave up links here with its request (borrower) or lender record.
+  const [search] = useSearchParams();
+  const requestId = search.get('requestId');
+  const supplierRequestId = search.get('supplierRequestId');
+  const recordLink = requestId
+    ? `/ill/requests/${requestId}`
+    : supplierRequestId
+      ? `/ill/lending/${supplierRequestId}`
+      : null;
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: Message[]; total: number; pageSize: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -386,11 +395,13 @@ export function IllMessagesPage() {
     const q = new URLSearchParams({ page: String(page) });
     if (status) q.set('status', status);
     if (peerId) q.set('peerId', peerId);
+    if (requestId) q.set('requestId', requestId);
+    if (supplierRequestId) q.set('supplierRequestId', supplierRequestId);
     api<{ items: Message[]; total: number; pageSize: number }>('GET', `/api/v1/ill/messages?${q}`).then(
       setData,
       setError,
     );
-  }, [status, page, peerId]);
+  }, [status, page, peerId, requestId, supplierRequestId]);
   useEffect(load, [load]);
 
   async function act(id: number, what: 'retry' | 'abandon') {
@@ -408,6 +419,12 @@ export function IllMessagesPage() {
       <h1>{t('illAdmMessages')}</h1>
       <AdminNav />
       <p className="muted">{t('illAdmMessagesHint')}</p>
+      {recordLink ? (
+        <p data-testid="messages-for">
+          {t('illAdmForRequest')} <Link to={recordLink}>{t('illAdmOpenRequest')}</Link> ·{' '}
+          <Link to="/ill/settings/messages">{t('illAdmAllMessages')}</Link>
+        </p>
+      ) : null}
       <div className="filters">
         <Field label={t('illAdmStatus')}>
           <select
