@@ -31,6 +31,55 @@ const BUKU: SpreadsheetMapping = {
   multiValueSeparator: ';',
 };
 
+/**
+ * A version-3 compound file holding `stream` as "Workbook" in the mini stream: FAT in sector 0, the directory
+ * in 1, the mini FAT in 2, the mini stream (the root entry's data) from sector 3 on.
+ */
+function miniStreamFile(stream: Buffer): Buffer {
+  const END = 0xfffffffe;
+  const FREE = 0xffffffff;
+  const minis = Math.ceil(stream.length / 64);
+  const container = Buffer.alloc(Math.ceil((minis * 64) / 512) * 512);
+  stream.copy(container);
+  const dataSectors = container.length / 512;
+  const sector = () => Buffer.alloc(512, 0xff);
+  const header = Buffer.alloc(512);
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header);
+  header.writeUInt16LE(0x3e, 0x18);
+  header.writeUInt16LE(3, 0x1a);
+  header.writeUInt16LE(0xfffe, 0x1c);
+  header.writeUInt16LE(9, 0x1e);
+  header.writeUInt16LE(6, 0x20);
+  header.writeUInt32LE(1, 0x2c);
+  header.writeUInt32LE(1, 0x30);
+  header.writeUInt32LE(4096, 0x38);
+  header.writeUInt32LE(2, 0x3c);
+  header.writeUInt32LE(1, 0x40);
+  header.writeUInt32LE(END, 0x44);
+  for (let i = 0; i < 109; i++) header.writeUInt32LE(i === 0 ? 0 : FREE, 0x4c + i * 4);
+  const fat = sector();
+  fat.writeUInt32LE(0xfffffffd, 0);
+  fat.writeUInt32LE(END, 4);
+  fat.writeUInt32LE(END, 8);
+  for (let i = 0; i < dataSectors; i++) fat.writeUInt32LE(i === dataSectors - 1 ? END : 4 + i, (3 + i) * 4);
+  const dir = Buffer.alloc(512);
+  const entry = (at: number, name: string, type: number, start: number, size: number, child: number) => {
+    dir.write(`${name}\0`, at, 'utf16le');
+    dir.writeUInt16LE((name.length + 1) * 2, at + 0x40);
+    dir[at + 0x42] = type;
+    dir.writeUInt32LE(FREE, at + 0x44);
+    dir.writeUInt32LE(FREE, at + 0x48);
+    dir.writeUInt32LE(child, at + 0x4c);
+    dir.writeUInt32LE(start, at + 0x74);
+    dir.writeUInt32LE(size, at + 0x78);
+  };
+  entry(0, 'Root Entry', 5, 3, container.length, 1);
+  entry(128, 'Workbook', 2, 0, stream.length, FREE);
+  const miniFat = sector();
+  for (let i = 0; i < minis; i++) miniFat.writeUInt32LE(i === minis - 1 ? END : i + 1, i * 4);
+  return Buffer.concat([header, fat, dir, miniFat, container]);
+}
+
 // .ci/run installs the writer; a machine without it is told so instead of passing quietly.
 it('has the .xls writer the tests use (Debian libspreadsheet-writeexcel-perl)', () => {
   expect(xlsWriterPresent()).toBe(true);
@@ -234,6 +283,28 @@ describe('reading Excel 97-2003 workbooks (.xls)', () => {
       doc.writeUInt16LE(26, at + 0x40);
     }
     expect(await why(doc)).toMatch(/a Word document \(\.doc\), not a workbook/);
+  });
+
+  it('reads a workbook small enough to sit in the mini stream (as Gnumeric and small files keep it)', async () => {
+    const big = xlsWorkbook([
+      {
+        name: 'Buku',
+        rows: [
+          ['Judul', 'Tahun'],
+          ['Robohnya Surau Kami', 1956],
+        ],
+      },
+    ]);
+    const padded = compoundStreams(big).get('workbook')?.() as Buffer;
+    // The writer pads the stream to 4,096 bytes; the records end with the sheet's EOF (0a 00 00 00).
+    let end = padded.length;
+    while (end > 0 && padded[end - 1] === 0) end--;
+    const stream = padded.subarray(0, end + 3);
+    expect(stream.length).toBeLessThan(4096);
+    const file = miniStreamFile(stream);
+    expect(ok(await all(readBibsXls(file, { columns: { Judul: 'title', Tahun: 'year' } })))).toEqual([
+      expect.objectContaining({ title: 'Robohnya Surau Kami', year: 1956 }),
+    ]);
   });
 
   it('decodes RK numbers (integers and the high bits of a double, either divided by 100)', () => {
