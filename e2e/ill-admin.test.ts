@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { patronId, titleHeldBy } from '../test/ill-support.ts';
+import { outsideLibrary } from '../test/ill-transport-support.ts';
 import { startBrowserSimpul } from './harness.ts';
 
 const h = startBrowserSimpul();
@@ -153,28 +154,18 @@ describe('ILL administration in the browser', () => {
   });
 
   it('a librarian opens the notice of a message that gave up, sees it in the message log and goes on to the request', async () => {
-    const coordApi = await h.s.as('koordinator');
-    expect(
-      (
-        await coordApi.post('/api/v1/libraries', {
-          code: 'JKT-E2E',
-          name: 'Perpustakaan Jakarta (uji)',
-          type: 'public',
-          networkCode: 'SUMBAR',
-          services: ['ill_lending', 'ill_borrowing'],
-        })
-      ).status,
-    ).toBe(201);
     // nobody listens on port 9: every send fails, and with one attempt allowed the first gives up
-    const peer = await coordApi.post('/api/v1/ill/peers', {
-      name: 'Simpul Jakarta Uji',
-      library: 'JKT-E2E',
-      agencyId: { type: 'ISIL', value: 'ID-JKE2E' },
-      endpointUrl: 'http://127.0.0.1:9/iso18626',
-      inboundAccountId: 'jakarta-uji',
-      timeoutMs: 1000,
-    });
-    expect(peer.status).toBe(201);
+    await outsideLibrary(
+      h.s,
+      {
+        code: 'JKT-E2E',
+        name: 'Perpustakaan Jakarta (uji)',
+        type: 'public',
+        peerName: 'Simpul Jakarta Uji',
+        isil: 'ID-JKE2E',
+      },
+      { endpointUrl: 'http://127.0.0.1:9/iso18626', inboundAccountId: 'jakarta-uji', timeoutMs: 1000 },
+    );
     const { clusterId } = await titleHeldBy(h.s, 'Siti Nurbaya', { 'JKT-E2E': 1 });
     const made = await (await h.s.as('pustakawan.bunghatta')).post('/api/v1/ill/requests', {
       patronId: await patronId(h.s, 'BH-2024-0001'),

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { buildConfirmation, type ConfirmationOutcome } from '../src/ill/iso18626/build.ts';
 import { parseMessage } from '../src/ill/iso18626/parse.ts';
 import type { Iso18626Message } from '../src/ill/iso18626/types.ts';
+import type { TestSimpul } from './support.ts';
 
 /** What a scripted peer does with one message. */
 export type PeerBehaviour =
@@ -57,4 +58,32 @@ export async function startScriptedPeer(): Promise<ScriptedPeer> {
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: `${base}/iso18626`, received, script, close: () => app.close() };
+}
+
+/**
+ * A library of the directory that answers through its own ISO 18626 system: added to the SUMBAR network by the
+ * coordinator, with its peer registered (`peer` is the peer's body less its name, library and agency id).
+ */
+export async function outsideLibrary(
+  s: TestSimpul,
+  lib: { code: string; name: string; type?: string; peerName: string; isil: string },
+  peer: Record<string, unknown>,
+): Promise<{ peerId: number }> {
+  const coord = await s.as('koordinator');
+  const made = await coord.post('/api/v1/libraries', {
+    code: lib.code,
+    name: lib.name,
+    type: lib.type ?? 'national',
+    networkCode: 'SUMBAR',
+    services: ['ill_lending', 'ill_borrowing'],
+  });
+  if (made.status !== 201) throw new Error(`library ${lib.code}: ${made.status} ${JSON.stringify(made.body)}`);
+  const p = await coord.post('/api/v1/ill/peers', {
+    name: lib.peerName,
+    library: lib.code,
+    agencyId: { type: 'ISIL', value: lib.isil },
+    ...peer,
+  });
+  if (p.status !== 201) throw new Error(`peer ${lib.peerName}: ${p.status} ${JSON.stringify(p.body)}`);
+  return { peerId: p.body.id };
 }

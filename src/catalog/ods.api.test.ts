@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OdsCell, type OdsSheet, odsFile, odsPackage } from '../../test/ods-support.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { importedBy, uploadAs } from '../../test/workbook-support.ts';
 
 /**
  * A "buku induk" kept in LibreOffice Calc and saved as .ods: a banner merged across, a blank row, the header,
@@ -64,38 +65,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.stop());
 
-let session: { cookie: string; csrf: string } | undefined;
-
-async function upload(file: Buffer, query: Record<string, string>, filename = 'buku-induk.ods') {
-  if (!session) {
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'pustakawan.bunghatta', password: 'simpul-demo-2026' },
-    });
-    session = {
-      cookie: `simpul_session=${res.cookies.find((c) => c.name === 'simpul_session')?.value}`,
-      csrf: (JSON.parse(res.body) as { csrfToken: string }).csrfToken,
-    };
-  }
-  const res = await s.app.inject({
-    method: 'POST',
-    url: `/api/v1/libraries/BUNGHATTA/imports?${new URLSearchParams({ filename, ...query })}`,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/octet-stream' },
-    payload: file,
-  });
-  return { status: res.statusCode, body: JSON.parse(res.body) };
-}
-
-async function imported(file: Buffer, query: Record<string, string>, filename?: string) {
-  const up = await upload(file, query, filename);
-  expect(up.status, JSON.stringify(up.body)).toBe(202);
-  await s.jobs.drain();
-  const nurul = await s.as('pustakawan.bunghatta');
-  const batch = (await nurul.get(`/api/v1/imports/${up.body.id}`)).body;
-  const rejected = (await nurul.get(`/api/v1/imports/${up.body.id}/rejected?pageSize=100`)).body.items;
-  return { ...batch, rejected };
-}
+const imported = (file: Buffer, query: Record<string, string>, filename = 'buku-induk.ods') =>
+  importedBy(s, file, { filename, ...query });
+const upload = (file: Buffer, query: Record<string, string>) =>
+  uploadAs(s, 'pustakawan.bunghatta', 'BUNGHATTA', file, { filename: 'buku-induk.ods', ...query });
 
 const preview = async (body: Record<string, unknown>) =>
   (await s.as('pustakawan.bunghatta')).post('/api/v1/libraries/BUNGHATTA/mappings/preview', body);

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { importedBy, uploadAs } from '../../test/workbook-support.ts';
 
 /** A "buku induk" kept in Excel: a title block, the header, a blank row, ISBNs and barcodes typed as numbers. */
 async function bukuInduk(extraSheets: string[] = []): Promise<Buffer> {
@@ -63,36 +64,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.stop());
 
-let session: { cookie: string; csrf: string } | undefined;
-
-async function upload(file: Buffer, query: Record<string, string>) {
-  if (!session) {
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'pustakawan.bunghatta', password: 'simpul-demo-2026' },
-    });
-    session = {
-      cookie: `simpul_session=${res.cookies.find((c) => c.name === 'simpul_session')?.value}`,
-      csrf: (JSON.parse(res.body) as { csrfToken: string }).csrfToken,
-    };
-  }
-  const res = await s.app.inject({
-    method: 'POST',
-    url: `/api/v1/libraries/BUNGHATTA/imports?${new URLSearchParams({ filename: 'buku-induk.xlsx', ...query })}`,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/octet-stream' },
-    payload: file,
-  });
-  return { status: res.statusCode, body: JSON.parse(res.body) };
-}
-
-async function imported(file: Buffer, query: Record<string, string>) {
-  const up = await upload(file, query);
-  expect(up.status, JSON.stringify(up.body)).toBe(202);
-  await s.jobs.drain();
-  const nurul = await s.as('pustakawan.bunghatta');
-  return (await nurul.get(`/api/v1/imports/${up.body.id}`)).body;
-}
+const imported = (file: Buffer, query: Record<string, string>) =>
+  importedBy(s, file, { filename: 'buku-induk.xlsx', ...query });
+const upload = (file: Buffer, query: Record<string, string>) =>
+  uploadAs(s, 'pustakawan.bunghatta', 'BUNGHATTA', file, { filename: 'buku-induk.xlsx', ...query });
 
 describe('Excel workbooks (.xlsx)', () => {
   it('previews a whole workbook: the header found under its title block, the mapping guessed, rows by sheet row', async () => {

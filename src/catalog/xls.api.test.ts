@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
+import { importedBy, uploadAs } from '../../test/workbook-support.ts';
 import { type XlsCell, xlsWorkbook } from '../../test/xls-support.ts';
 
 /**
@@ -46,40 +47,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.stop());
 
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-
-async function upload(who: string, library: string, file: Buffer, query: Record<string, string>) {
-  let session = sessions.get(who);
-  if (!session) {
-    const res = await s.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: who, password: 'simpul-demo-2026' },
-    });
-    session = {
-      cookie: `simpul_session=${res.cookies.find((c) => c.name === 'simpul_session')?.value}`,
-      csrf: (JSON.parse(res.body) as { csrfToken: string }).csrfToken,
-    };
-    sessions.set(who, session);
-  }
-  const res = await s.app.inject({
-    method: 'POST',
-    url: `/api/v1/libraries/${library}/imports?${new URLSearchParams({ filename: 'buku-induk.xls', ...query })}`,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/octet-stream' },
-    payload: file,
-  });
-  return { status: res.statusCode, body: JSON.parse(res.body) };
-}
-
-async function imported(file: Buffer, query: Record<string, string>) {
-  const up = await upload('pustakawan.bunghatta', 'BUNGHATTA', file, query);
-  expect(up.status, JSON.stringify(up.body)).toBe(202);
-  await s.jobs.drain();
-  const nurul = await s.as('pustakawan.bunghatta');
-  const batch = (await nurul.get(`/api/v1/imports/${up.body.id}`)).body;
-  const rejected = (await nurul.get(`/api/v1/imports/${up.body.id}/rejected?pageSize=100`)).body.items;
-  return { ...batch, rejected };
-}
+const imported = (file: Buffer, query: Record<string, string>) =>
+  importedBy(s, file, { filename: 'buku-induk.xls', ...query });
+const upload = (who: string, library: string, file: Buffer, query: Record<string, string>) =>
+  uploadAs(s, who, library, file, { filename: 'buku-induk.xls', ...query });
 
 const preview = async (body: Record<string, unknown>) =>
   (await s.as('pustakawan.bunghatta')).post('/api/v1/libraries/BUNGHATTA/mappings/preview', body);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { libraryId, patronId, signIn, supplierIdOf, titleHeldBy } from '../../test/ill-support.ts';
+import { outsideLibrary } from '../../test/ill-transport-support.ts';
 import { decodeMail, type Mail, type MailSimpul, startMailSimpul } from '../../test/mail-support.ts';
 import { type Agent, must, type TestSimpul } from '../../test/support.ts';
 import { handlePeerMessage } from './delivery.ts';
@@ -251,24 +252,10 @@ describe('ILL notifications', () => {
 
   it('send the due-soon and overdue notices once for a loan from an outside lender, by the due date its messages gave', async () => {
     // Perpustakaan Nasional answers through its own system: a peer, known here by the library JKT-PNRI.
-    const coord = await s.as('koordinator');
-    must(
-      await coord.post('/api/v1/libraries', {
-        code: 'JKT-PNRI',
-        name: 'Perpustakaan Nasional (Jakarta)',
-        type: 'national',
-        networkCode: 'SUMBAR',
-        services: ['ill_lending', 'ill_borrowing'],
-      }),
-    );
-    must(
-      await coord.post('/api/v1/ill/peers', {
-        name: 'Perpusnas',
-        library: 'JKT-PNRI',
-        agencyId: { type: 'ISIL', value: 'ID-JKPNRI' },
-        endpointUrl: 'http://127.0.0.1:9/iso18626',
-        inboundAccountId: 'perpusnas',
-      }),
+    await outsideLibrary(
+      s,
+      { code: 'JKT-PNRI', name: 'Perpustakaan Nasional (Jakarta)', peerName: 'Perpusnas', isil: 'ID-JKPNRI' },
+      { endpointUrl: 'http://127.0.0.1:9/iso18626', inboundAccountId: 'perpusnas' },
     );
     const { clusterId } = await titleHeldBy(s, 'Max Havelaar', { 'JKT-PNRI': 1 });
     const c = await bh.post('/api/v1/ill/requests', { patronId: fadli, clusterId, serviceType: 'Loan', send: true });

@@ -6,19 +6,12 @@ import { parse } from 'csv-parse/sync';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { type OdsCell, odsContent, odsFile, odsPackage } from '../../../test/ods-support.ts';
+import { all, BUKU, ok } from '../../../test/workbook-support.ts';
 import { sharedPath } from '../oai/replay-server.ts';
-import { type CsvBibResult, readBibsCsv, type SpreadsheetMapping } from './csv.ts';
+import { readBibsCsv, type SpreadsheetMapping } from './csv.ts';
 import { detectFormat } from './detect.ts';
 import { odfDateText, odfTimeText, readBibsOds, readItemsOds, readOdsHead } from './ods.ts';
 import { SheetNotFoundError, spreadsheetKind, type WorkbookSheet } from './workbook.ts';
-
-const all = async <T>(gen: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-};
-const ok = (rows: CsvBibResult[]) =>
-  rows.filter((r): r is Extract<CsvBibResult, { ok: true }> => r.ok).map((r) => ({ ...r.bib }));
 
 /** A sheet's rows as LibreOffice writes them, in one sheet named Buku. */
 const oneSheet = (rows: Array<OdsCell[] | string>) => odsFile([{ name: 'Buku', rows }]);
@@ -44,20 +37,6 @@ function declareSize(zip: Buffer, name: string, size: number): Buffer {
   }
   return out;
 }
-
-const BUKU: SpreadsheetMapping = {
-  columns: {
-    'Kode Buku': 'sourceId',
-    Judul: 'title',
-    Pengarang: 'authors',
-    ISBN: 'isbn',
-    'Tahun Terbit': 'year',
-    'Tanggal Masuk': 'notes',
-    Eksemplar: 'barcodes',
-    Lokasi: 'location',
-  },
-  multiValueSeparator: ';',
-};
 
 describe('reading OpenDocument spreadsheets (.ods)', () => {
   it('tells an .ods file by its first bytes from an old .xls, and refuses another OpenDocument file with what to do', async () => {

@@ -2,34 +2,13 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { all, BUKU, ok } from '../../../test/workbook-support.ts';
 import { xlsWorkbook, xlsWriterPresent } from '../../../test/xls-support.ts';
 import { sharedPath } from '../oai/replay-server.ts';
-import { type CsvBibResult, type CsvItemResult, readBibsCsv, type SpreadsheetMapping } from './csv.ts';
+import { type CsvItemResult, readBibsCsv, type SpreadsheetMapping } from './csv.ts';
 import { detectFormat } from './detect.ts';
 import { compoundStreams, readBibsXls, readItemsXls, readXlsHead, rkNumber } from './xls.ts';
 import { SheetNotFoundError } from './xlsx.ts';
-
-const all = async <T>(gen: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-};
-const ok = (rows: CsvBibResult[]) =>
-  rows.filter((r): r is Extract<CsvBibResult, { ok: true }> => r.ok).map((r) => ({ ...r.bib }));
-
-const BUKU: SpreadsheetMapping = {
-  columns: {
-    'Kode Buku': 'sourceId',
-    Judul: 'title',
-    Pengarang: 'authors',
-    ISBN: 'isbn',
-    'Tahun Terbit': 'year',
-    'Tanggal Masuk': 'notes',
-    Eksemplar: 'barcodes',
-    Lokasi: 'location',
-  },
-  multiValueSeparator: ';',
-};
 
 /**
  * A version-3 compound file holding `stream` as "Workbook" in the mini stream: FAT in sector 0, the directory

@@ -6,18 +6,11 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
+import { all, BUKU, ok } from '../../../test/workbook-support.ts';
 import { sharedPath } from '../oai/replay-server.ts';
-import { type CsvBibResult, type CsvItemResult, readBibsCsv, type SpreadsheetMapping } from './csv.ts';
+import { type CsvItemResult, readBibsCsv, type SpreadsheetMapping } from './csv.ts';
 import { detectFormat } from './detect.ts';
 import { cellText, readBibsSheet, readItemsSheet, readSheetHead, SheetNotFoundError, spreadsheetKind } from './xlsx.ts';
-
-const all = async <T>(gen: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-};
-const ok = (rows: CsvBibResult[]) =>
-  rows.filter((r): r is Extract<CsvBibResult, { ok: true }> => r.ok).map((r) => ({ ...r.bib }));
 
 /** A workbook as Excel users make them, built with the same library the reader uses. */
 async function workbook(sheets: Record<string, (ws: ExcelJS.Worksheet) => void>): Promise<Buffer> {
@@ -31,20 +24,6 @@ async function csvAsWorkbook(relative: string): Promise<Buffer> {
   const rows: string[][] = parse(readFileSync(sharedPath(relative), 'utf8'), { relax_column_count: true });
   return workbook({ Sheet1: (ws) => ws.addRows(rows) });
 }
-
-const BUKU: SpreadsheetMapping = {
-  columns: {
-    'Kode Buku': 'sourceId',
-    Judul: 'title',
-    Pengarang: 'authors',
-    ISBN: 'isbn',
-    'Tahun Terbit': 'year',
-    'Tanggal Masuk': 'notes',
-    Eksemplar: 'barcodes',
-    Lokasi: 'location',
-  },
-  multiValueSeparator: ';',
-};
 
 describe('reading .xlsx workbooks', () => {
   it('tells an Excel workbook from an OpenDocument one, an old .xls and other zips by the first bytes', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { libraryId, patronId, signIn, titleHeldBy } from '../../../test/ill-support.ts';
-import { type ScriptedPeer, startScriptedPeer } from '../../../test/ill-transport-support.ts';
+import { outsideLibrary, type ScriptedPeer, startScriptedPeer } from '../../../test/ill-transport-support.ts';
 import { type Agent, must, startTestSimpul, type TestSimpul } from '../../../test/support.ts';
 import { handlePeerMessage } from '../delivery.ts';
 import { loadIso18626Schema } from '../iso18626/schema.ts';
@@ -28,27 +28,16 @@ beforeAll(async () => {
   s = await startTestSimpul();
   peer = await startScriptedPeer();
   loadIso18626Schema();
-  const coord = await s.as('koordinator');
-  must(
-    await coord.post('/api/v1/libraries', {
-      code: 'JKT-PNRI',
-      name: 'Perpustakaan Nasional (Jakarta)',
-      type: 'national',
-      networkCode: 'SUMBAR',
-      services: ['ill_lending', 'ill_borrowing'],
-    }),
-  );
-  must(
-    await coord.post('/api/v1/ill/peers', {
-      name: 'Simpul Jakarta',
-      library: 'JKT-PNRI',
-      agencyId: { type: 'ISIL', value: 'ID-JKT' },
+  await outsideLibrary(
+    s,
+    { code: 'JKT-PNRI', name: 'Perpustakaan Nasional (Jakarta)', peerName: 'Simpul Jakarta', isil: 'ID-JKT' },
+    {
       endpointUrl: peer.url,
       outboundAccountId: 'sumbar',
       outboundSecret: 'kunci-keluar-0123456789abcdef',
       inboundAccountId: 'jakarta',
       timeoutMs: 2000,
-    }),
+    },
   );
   ({ bh, swl } = await signIn(s, 'bh', 'swl'));
   bhAdmin = await s.as('admin.bunghatta');
