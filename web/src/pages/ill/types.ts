@@ -1,6 +1,7 @@
 // The server's own types: one definition for both sides of the ILL API.
 export type { Charge } from '../../../../src/ill/charges.ts';
 export type { MyRequest } from '../../../../src/ill/patron.ts';
+export type { AskCheck, AskRefusal } from '../../../../src/ill/patron-ask.ts';
 export type { QueueCounts } from '../../../../src/ill/queue-counts.ts';
 export type { RotaProposal } from '../../../../src/ill/selection.ts';
 export type {
