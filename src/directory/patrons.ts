@@ -11,6 +11,7 @@ import {
   type Condition,
   type EligibilityAnswer,
   evaluateEligibility,
+  type PatronFacts,
   type Privilege,
   type Rule,
 } from './eligibility.ts';
@@ -411,7 +412,12 @@ export async function libraryRules(db: DbOrTrx, libraryId: number): Promise<Rule
 export async function patronEligibility(
   db: DbOrTrx,
   patronId: number,
-  opts: { libraryRef?: string | number | undefined; date?: string | undefined } = {},
+  opts: {
+    libraryRef?: string | number | undefined;
+    date?: string | undefined;
+    /** "What if": the answer for changed facts (e.g. a renewed card), to tell which fact stands in the way. */
+    assume?: ((facts: PatronFacts) => PatronFacts) | undefined;
+  } = {},
 ): Promise<EligibilityAnswer> {
   const p = await db
     .selectFrom('patrons')
@@ -455,21 +461,22 @@ export async function patronEligibility(
   const regionName = new Map(regions.map((r) => [r.code, r.name]));
   const instName = new Map(insts.map((i) => [i.id, i.name]));
   const date = opts.date ?? new Date().toISOString().slice(0, 10);
+  const facts: PatronFacts = {
+    homeLibraryId: p.library_id,
+    status: p.status,
+    membershipExpiresOn: p.membership_expires_on,
+    domicileRegionCode: p.domicile_region_code,
+    category: p.category,
+    proofs: proofs.map((x) => ({
+      institutionLibraryId: x.institution_library_id,
+      validFrom: x.valid_from,
+      validUntil: x.valid_until,
+    })),
+  };
   return evaluateEligibility(
     { id: library.id, name: library.name },
     rules,
-    {
-      homeLibraryId: p.library_id,
-      status: p.status,
-      membershipExpiresOn: p.membership_expires_on,
-      domicileRegionCode: p.domicile_region_code,
-      category: p.category,
-      proofs: proofs.map((x) => ({
-        institutionLibraryId: x.institution_library_id,
-        validFrom: x.valid_from,
-        validUntil: x.valid_until,
-      })),
-    },
+    opts.assume ? opts.assume(facts) : facts,
     date,
     {
       region: (c) => regionName.get(c) ?? c,

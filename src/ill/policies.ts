@@ -15,6 +15,8 @@ export interface LendingPolicy {
   autoRenew: boolean;
   /** Grant a borrower's cancel before shipping at once, without staff. */
   autoApproveCancel: boolean;
+  /** Open requests a patron of this library may have at once when she asks in the portal. */
+  patronOpenLimit: number;
 }
 
 export const DEFAULT_POLICY: Omit<LendingPolicy, 'libraryId'> = {
@@ -24,6 +26,7 @@ export const DEFAULT_POLICY: Omit<LendingPolicy, 'libraryId'> = {
   renewalDays: 14,
   autoRenew: false,
   autoApproveCancel: true,
+  patronOpenLimit: 5,
 };
 
 export async function lendingPolicy(db: DbOrTrx, libraryId: number): Promise<LendingPolicy> {
@@ -37,6 +40,7 @@ export async function lendingPolicy(db: DbOrTrx, libraryId: number): Promise<Len
     renewalDays: r.renewal_days,
     autoRenew: r.auto_renew,
     autoApproveCancel: r.auto_approve_cancel,
+    patronOpenLimit: r.patron_open_limit,
   };
 }
 
@@ -62,6 +66,7 @@ export async function updateLendingPolicy(
       renewal_days: after.renewalDays,
       auto_renew: after.autoRenew,
       auto_approve_cancel: after.autoApproveCancel,
+      patron_open_limit: after.patronOpenLimit,
       updated_at: new Date(),
     };
     await trx

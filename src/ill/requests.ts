@@ -17,6 +17,7 @@ import { libraryById } from './agency.ts';
 import { cleanCitation, clusterForCitation } from './citation-match.ts';
 import { nextId } from './delivery.ts';
 import { applyRequester, type Outcome, type Who } from './engine.ts';
+import { askRefused, patronAskCheck } from './patron-ask.ts';
 import type { RequesterEvent, RequesterState } from './requester-states.ts';
 import { mayAsk, proposeRota } from './selection.ts';
 import type { Citation } from './tables.ts';
@@ -129,7 +130,7 @@ export async function createPatronRequest(
 ): Promise<number> {
   const p = await db.selectFrom('patrons').select('library_id').where('id', '=', patronId).executeTakeFirst();
   if (!p) throw invalidField('patronId', t('patron_unknown'));
-  return createRequestAt(db, actor, p.library_id, { ...input, patronId }, idempotencyKey);
+  return createRequestAt(db, actor, p.library_id, { ...input, patronId }, idempotencyKey, true);
 }
 
 async function createRequestAt(
@@ -138,6 +139,8 @@ async function createRequestAt(
   borrowerId: number,
   input: RequestInput,
   idempotencyKey?: string,
+  /** The patron asks herself: held to every check of patron-ask.ts, not only her eligibility. */
+  byPatron = false,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const again = await replayed(trx, borrowerId, idempotencyKey, 'create');
@@ -154,8 +157,8 @@ async function createRequestAt(
       .where('id', '=', input.patronId)
       .executeTakeFirst();
     if (!patron) throw invalidField('patronId', t('patron_unknown'));
-    const elig = await patronEligibility(trx, patron.id, { libraryRef: borrower.id });
-    if (!elig.privileges.ill_request) {
+    const elig = byPatron ? null : await patronEligibility(trx, patron.id, { libraryRef: borrower.id });
+    if (elig && !elig.privileges.ill_request) {
       throw new Conflict(
         'patron_not_eligible',
         t('patron_not_eligible', { library: borrower.name, why: elig.summary.id }),
@@ -173,6 +176,12 @@ async function createRequestAt(
       citation = { ...citationFromBib(c.display), ...citation };
     } else {
       clusterId = (await clusterForCitation(trx, citation))?.clusterId ?? null;
+    }
+    // The same answer the record page showed her (GET /ill/my-requests/check), with the same codes.
+    const check = byPatron ? await patronAskCheck(trx, patron.id, clusterId) : null;
+    if (check) {
+      const refused = askRefused(check.reasons);
+      if (refused) throw refused;
     }
     if (!citation.title) throw invalidField('citation.title', t('title_needed'));
     if (input.serviceType === 'Copy') {
@@ -193,7 +202,7 @@ async function createRequestAt(
       pickupId = p.id;
     }
 
-    const proposal = await proposeRota(trx, borrower.id, clusterId, input.lenders ?? []);
+    const proposal = check?.proposal ?? (await proposeRota(trx, borrower.id, clusterId, input.lenders ?? []));
     let rota: Array<{ libraryId: number; score: number | null; reasons: unknown[]; addedBy: 'auto' | 'staff' }>;
     if (input.lenders?.length) {
       rota = await staffRota(trx, borrower, input.lenders, proposal);

@@ -9,6 +9,7 @@ import { copyFileRoutes } from './copy-routes.ts';
 import { illFigures } from './figures.ts';
 import { lenderAction } from './lending.ts';
 import { askAsPatron, cancelAsPatron, myRequests } from './patron.ts';
+import { patronAskCheck } from './patron-ask.ts';
 import { lendingPolicy, updateLendingPolicy } from './policies.ts';
 import { queueCountRoutes } from './queue-counts.ts';
 import { borrowerAction, createRequest, editRota } from './requests.ts';
@@ -339,6 +340,28 @@ export async function illRoutes(app: App): Promise<void> {
     },
     async (req, reply) =>
       reply.code(201).send(await askAsPatron(db, requirePatron(req), req.body, req.headers['idempotency-key'])),
+  );
+
+  app.get(
+    '/ill/my-requests/check',
+    {
+      schema: {
+        tags: ['ill', 'patron portal'],
+        summary:
+          'May the signed-in patron ask for this title? If not, every reason (a code per rule) and what she can do',
+        security: patronOnly,
+        querystring: S.AskCheckQuery,
+        response: { 200: S.AskCheck, ...errors },
+      },
+    },
+    async (req) => {
+      const { proposal: _, ...check } = await patronAskCheck(
+        db,
+        requirePatron(req).patronId,
+        req.query.clusterId ?? null,
+      );
+      return check;
+    },
   );
 
   app.get(

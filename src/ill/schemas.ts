@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { LENDER_ACTIONS } from './lending.ts';
+import { ASK_REFUSAL_CODES } from './patron-ask.ts';
 import { REQUESTER_STATES } from './requester-states.ts';
 import { BORROWER_ACTIONS } from './requests.ts';
 import { SUPPLIER_STATES } from './supplier-states.ts';
@@ -365,6 +366,7 @@ export const Policy = Type.Object({
   renewalDays: Type.Integer(),
   autoRenew: Type.Boolean(),
   autoApproveCancel: Type.Boolean(),
+  patronOpenLimit: Type.Integer({ description: 'open requests a patron may have at once when she asks in the portal' }),
 });
 export const PolicyPatch = Type.Object(
   {
@@ -374,6 +376,7 @@ export const PolicyPatch = Type.Object(
     renewalDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
     autoRenew: Type.Optional(Type.Boolean()),
     autoApproveCancel: Type.Optional(Type.Boolean()),
+    patronOpenLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   },
   { additionalProperties: false },
 );
@@ -438,4 +441,25 @@ export const MyRequest = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   canCancel: Type.Boolean(),
+});
+
+export const AskCheckQuery = Type.Object({
+  clusterId: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'the union-catalog title; without it, only the patron-side checks' }),
+  ),
+});
+export const AskCheck = Type.Object({
+  mayAsk: Type.Boolean(),
+  library: Type.Object({ code: Type.String(), name: Type.String() }),
+  openRequests: Type.Integer(),
+  openLimit: Type.Integer(),
+  reasons: Type.Array(
+    Type.Object({
+      code: OneOf(ASK_REFUSAL_CODES, 'which rule says no; a refused POST /ill/my-requests answers with the same code'),
+      message: Bilingual,
+      whatToDo: Bilingual,
+      params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+      details: Type.Array(Bilingual),
+    }),
+  ),
 });

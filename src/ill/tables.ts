@@ -32,6 +32,7 @@ export interface IllPoliciesTable {
   renewal_days: Generated<number>;
   auto_renew: Generated<boolean>;
   auto_approve_cancel: Generated<boolean>;
+  patron_open_limit: Generated<number>;
   updated_at: Timestamp;
 }
 

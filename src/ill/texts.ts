@@ -122,6 +122,79 @@ const catalogue = {
     id: 'Tidak ada jawaban dalam waktu yang dijanjikan; pindah ke perpustakaan berikutnya',
     en: 'No answer within the promised time; moving on to the next lender',
   },
+  // Why a patron may not ask for a title in the portal, and what she can do (patron-ask.ts).
+  ask_library_no_ill_borrowing: {
+    id: '{library} tidak melayani permintaan pinjam antarperpustakaan.',
+    en: '{library} does not take interlibrary loan requests.',
+  },
+  ask_library_no_ill_borrowing_todo: {
+    id: 'Tanyakan di meja layanan perpustakaan Anda cara lain mendapatkan judul ini, misalnya kartu kunjungan ke perpustakaan yang memilikinya.',
+    en: "Ask at your library's desk about other ways to get this title, such as a visiting card for a library that holds it.",
+  },
+  ask_card_blocked: {
+    id: 'Kartu anggota Anda di {library} diblokir.',
+    en: 'Your library card at {library} is blocked.',
+  },
+  ask_card_blocked_todo: {
+    id: 'Hubungi meja layanan perpustakaan Anda.',
+    en: "Contact your library's desk.",
+  },
+  ask_card_suspended: {
+    id: 'Kartu anggota Anda di {library} sedang ditangguhkan.',
+    en: 'Your library card at {library} is suspended.',
+  },
+  ask_card_suspended_todo: {
+    id: 'Hubungi meja layanan perpustakaan Anda untuk mengaktifkannya kembali.',
+    en: "Contact your library's desk to have it reinstated.",
+  },
+  ask_card_expired: {
+    id: 'Kartu anggota Anda di {library} kedaluwarsa sejak {date}.',
+    en: 'Your library card at {library} expired on {date}.',
+  },
+  ask_card_expired_todo: {
+    id: 'Perpanjang kartu anggota Anda di meja layanan perpustakaan; sesudah itu Anda dapat meminta judul ini.',
+    en: "Renew your card at your library's desk; then you can ask for this title.",
+  },
+  ask_enrolment_proof_expired: {
+    id: 'Surat keterangan aktif kuliah Anda kedaluwarsa sejak {date}.',
+    en: 'Your proof of enrolment expired on {date}.',
+  },
+  ask_enrolment_proof_expired_todo: {
+    id: 'Bawa surat keterangan aktif kuliah yang baru ke meja layanan {library}.',
+    en: 'Bring a new proof of enrolment to the desk at {library}.',
+  },
+  ask_patron_not_eligible: {
+    id: 'Aturan {library} tidak memberi Anda hak meminta pinjam antarperpustakaan: {why}.',
+    en: 'The rules of {library} do not let you ask for interlibrary loans: {why}.',
+  },
+  ask_patron_not_eligible_todo: {
+    id: 'Tanyakan di meja layanan perpustakaan Anda syarat untuk pinjam antarperpustakaan.',
+    en: "Ask at your library's desk what you need for interlibrary loans.",
+  },
+  ask_open_request_limit: {
+    id: 'Anda sudah punya {open} permintaan yang sedang berjalan; batasnya {limit}.',
+    en: 'You already have {open} open requests; the limit is {limit}.',
+  },
+  ask_open_request_limit_todo: {
+    id: 'Tunggu sampai salah satu selesai, atau batalkan yang tidak Anda perlukan lagi di Permintaan saya.',
+    en: 'Wait until one is finished, or withdraw one you no longer need under My requests.',
+  },
+  ask_available_at_your_library: {
+    id: '{library} punya {n} eksemplar judul ini yang tersedia.',
+    en: '{library} has {n} copies of this title available.',
+  },
+  ask_available_at_your_library_todo: {
+    id: 'Pinjam atau salin langsung di perpustakaan Anda; tidak perlu pinjam antarperpustakaan.',
+    en: 'Borrow or copy it at your own library; no interlibrary loan is needed.',
+  },
+  ask_no_lender: {
+    id: 'Saat ini tidak ada perpustakaan mitra yang dapat meminjamkan judul ini.',
+    en: 'No partner library can lend this title at the moment.',
+  },
+  ask_no_lender_todo: {
+    id: 'Coba lagi nanti, atau tanyakan di meja layanan perpustakaan Anda; petugas dapat mencarinya di tempat lain.',
+    en: "Try again later, or ask at your library's desk; staff can look for it elsewhere.",
+  },
 } satisfies Record<string, Bilingual>;
 
 export type IllTextKey = keyof typeof catalogue;

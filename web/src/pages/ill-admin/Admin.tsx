@@ -15,6 +15,7 @@ interface Policy {
   renewalDays: number;
   autoRenew: boolean;
   autoApproveCancel: boolean;
+  patronOpenLimit: number;
 }
 
 interface Peer {
@@ -156,6 +157,7 @@ export function IllPolicyPage() {
           {n('answerHours', t('illAdmAnswerHours'))}
           {n('maxRenewals', t('illAdmMaxRenewals'))}
           {n('renewalDays', t('illAdmRenewalDays'))}
+          {n('patronOpenLimit', t('illAdmPatronOpenLimit'))}
           {b('autoRenew', t('illAdmAutoRenew'))}
           {b('autoApproveCancel', t('illAdmAutoCancel'))}
           {canEdit ? <button type="submit">{t('illAdmSave')}</button> : null}

@@ -4,15 +4,18 @@ import { api } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
 import { ErrorBox, Field } from '../../ui.tsx';
 import { usePatron } from '../portal/session.tsx';
-import type { Eligibility } from '../portal/types.ts';
-import type { MyRequest } from './types.ts';
+import type { AskCheck, AskRefusal, MyRequest } from './types.ts';
 import { dateOf, fmt } from './Workspace.tsx';
 
-/** On a catalog record: a signed-in patron who may ask for interlibrary loans asks for this title. */
+/**
+ * On a catalog record, for a signed-in patron: the ask button and form when she may ask for
+ * this title by interlibrary loan; otherwise why not and what she can do (the server's codes,
+ * in her language).
+ */
 export function AskForTitle({ clusterId }: { clusterId: number }) {
   const { t } = useI18n();
   const { patron } = usePatron();
-  const [elig, setElig] = useState<Eligibility | null>(null);
+  const [check, setCheck] = useState<AskCheck | null>(null);
   const [open, setOpen] = useState(false);
   const [f, setF] = useState({
     serviceType: 'Loan' as 'Loan' | 'Copy',
@@ -23,11 +26,13 @@ export function AskForTitle({ clusterId }: { clusterId: number }) {
   });
   const [done, setDone] = useState<MyRequest | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => {
+    api<AskCheck>('GET', `/api/v1/ill/my-requests/check?clusterId=${clusterId}`).then(setCheck, () => setCheck(null));
+  }, [clusterId]);
   useEffect(() => {
-    if (!patron) return;
-    api<Eligibility>('GET', '/api/v1/me/eligibility').then(setElig, () => setElig(null));
-  }, [patron]);
-  if (!patron || !elig?.privileges.ill_request) return null;
+    if (patron) load();
+  }, [patron, load]);
+  if (!patron || !check) return null;
 
   async function ask(e: FormEvent) {
     e.preventDefault();
@@ -51,6 +56,7 @@ export function AskForTitle({ clusterId }: { clusterId: number }) {
     } catch (err) {
       setError(err);
     }
+    load();
   }
 
   return (
@@ -61,7 +67,9 @@ export function AskForTitle({ clusterId }: { clusterId: number }) {
           {fmt(t('illAsked'), { hrid: done.hrid })} · <Link to="/portal/requests">{t('illSeeMyRequests')}</Link>
         </p>
       ) : null}
-      {!open ? (
+      {!check.mayAsk ? (
+        <WhyNot check={check} />
+      ) : !open ? (
         <p>
           <button type="button" className="primary" onClick={() => setOpen(true)}>
             {t('illAsk')}
@@ -119,6 +127,44 @@ export function AskForTitle({ clusterId }: { clusterId: number }) {
       )}
       <ErrorBox error={error} />
     </section>
+  );
+}
+
+/** Each reason the server gave, with what the patron can do about it. */
+function WhyNot({ check }: { check: AskCheck }) {
+  const { t, pick } = useI18n();
+  // A code this page has no words for yet still shows the server's own text.
+  const say = (key: string, r: AskRefusal, fallback: { id: string; en: string }) =>
+    t(key) === key ? pick(fallback) : fmt(t(key), r.params);
+  return (
+    <div className="stack" data-testid="ill-why-not">
+      <p>
+        <strong>{t('illMayNotAsk')}</strong>
+      </p>
+      <ul>
+        {check.reasons.map((r) => (
+          <li key={r.code} data-code={r.code}>
+            {say(`illWhy.${r.code}`, r, r.message)}
+            {r.details.length ? (
+              <ul>
+                {r.details.map((d) => (
+                  <li key={d.en}>{pick(d)}</li>
+                ))}
+              </ul>
+            ) : null}
+            <div className="small">
+              {t('illWhatToDo')} {say(`illTodo.${r.code}`, r, r.whatToDo)}
+              {r.code === 'open_request_limit' ? (
+                <>
+                  {' '}
+                  <Link to="/portal/requests">{t('illSeeMyRequests')}</Link>
+                </>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

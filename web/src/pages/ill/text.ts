@@ -223,6 +223,32 @@ const id = {
   illNoMyRequests: 'Anda belum punya permintaan pinjam antarperpustakaan.',
   illWithdraw: 'Batalkan',
   illSeeMyRequests: 'Lihat permintaan saya',
+  // why a patron may not ask, and what she can do (codes of GET /ill/my-requests/check)
+  illMayNotAsk: 'Anda belum dapat meminta judul ini lewat pinjam antarperpustakaan.',
+  illWhatToDo: 'Yang dapat Anda lakukan:',
+  'illWhy.library_no_ill_borrowing': '{library} tidak melayani permintaan pinjam antarperpustakaan.',
+  'illTodo.library_no_ill_borrowing':
+    'Tanyakan di meja layanan perpustakaan Anda cara lain mendapatkan judul ini, misalnya kartu kunjungan ke perpustakaan yang memilikinya.',
+  'illWhy.card_blocked': 'Kartu anggota Anda di {library} diblokir.',
+  'illTodo.card_blocked': 'Hubungi meja layanan perpustakaan Anda.',
+  'illWhy.card_suspended': 'Kartu anggota Anda di {library} sedang ditangguhkan.',
+  'illTodo.card_suspended': 'Hubungi meja layanan perpustakaan Anda untuk mengaktifkannya kembali.',
+  'illWhy.card_expired': 'Kartu anggota Anda di {library} kedaluwarsa sejak {date}.',
+  'illTodo.card_expired':
+    'Perpanjang kartu anggota Anda di meja layanan perpustakaan; sesudah itu Anda dapat meminta judul ini.',
+  'illWhy.enrolment_proof_expired': 'Surat keterangan aktif kuliah Anda kedaluwarsa sejak {date}.',
+  'illTodo.enrolment_proof_expired': 'Bawa surat keterangan aktif kuliah yang baru ke meja layanan {library}.',
+  'illWhy.patron_not_eligible': 'Aturan {library} tidak memberi Anda hak meminta pinjam antarperpustakaan:',
+  'illTodo.patron_not_eligible': 'Tanyakan di meja layanan perpustakaan Anda syarat untuk pinjam antarperpustakaan.',
+  'illWhy.open_request_limit': 'Anda sudah punya {open} permintaan yang sedang berjalan; batasnya {limit}.',
+  'illTodo.open_request_limit':
+    'Tunggu sampai salah satu selesai, atau batalkan yang tidak Anda perlukan lagi di Permintaan saya.',
+  'illWhy.available_at_your_library': '{library} punya {n} eksemplar judul ini yang tersedia.',
+  'illTodo.available_at_your_library':
+    'Pinjam atau salin langsung di perpustakaan Anda; tidak perlu pinjam antarperpustakaan.',
+  'illWhy.no_lender': 'Saat ini tidak ada perpustakaan mitra yang dapat meminjamkan judul ini.',
+  'illTodo.no_lender':
+    'Coba lagi nanti, atau tanyakan di meja layanan perpustakaan Anda; petugas dapat mencarinya di tempat lain.',
 };
 
 type Key = keyof typeof id;
@@ -447,6 +473,27 @@ const en: Record<Key, string> = {
   illNoMyRequests: 'You have no interlibrary loan requests yet.',
   illWithdraw: 'Cancel',
   illSeeMyRequests: 'See my requests',
+  illMayNotAsk: 'You cannot ask for this title through interlibrary loan yet.',
+  illWhatToDo: 'What you can do:',
+  'illWhy.library_no_ill_borrowing': '{library} does not take interlibrary loan requests.',
+  'illTodo.library_no_ill_borrowing':
+    "Ask at your library's desk about other ways to get this title, such as a visiting card for a library that holds it.",
+  'illWhy.card_blocked': 'Your library card at {library} is blocked.',
+  'illTodo.card_blocked': "Contact your library's desk.",
+  'illWhy.card_suspended': 'Your library card at {library} is suspended.',
+  'illTodo.card_suspended': "Contact your library's desk to have it reinstated.",
+  'illWhy.card_expired': 'Your library card at {library} expired on {date}.',
+  'illTodo.card_expired': "Renew your card at your library's desk; then you can ask for this title.",
+  'illWhy.enrolment_proof_expired': 'Your proof of enrolment expired on {date}.',
+  'illTodo.enrolment_proof_expired': 'Bring a new proof of enrolment to the desk at {library}.',
+  'illWhy.patron_not_eligible': 'The rules of {library} do not let you ask for interlibrary loans:',
+  'illTodo.patron_not_eligible': "Ask at your library's desk what you need for interlibrary loans.",
+  'illWhy.open_request_limit': 'You already have {open} open requests; the limit is {limit}.',
+  'illTodo.open_request_limit': 'Wait until one is finished, or withdraw one you no longer need under My requests.',
+  'illWhy.available_at_your_library': '{library} has {n} copies of this title available.',
+  'illTodo.available_at_your_library': 'Borrow or copy it at your own library; no interlibrary loan is needed.',
+  'illWhy.no_lender': 'No partner library can lend this title at the moment.',
+  'illTodo.no_lender': "Try again later, or ask at your library's desk; staff can look for it elsewhere.",
 };
 
 export const illText = { id: id as Record<string, string>, en: en as Record<string, string> };

@@ -2,6 +2,7 @@
 export type { Charge } from '../../../../src/ill/charges.ts';
 export type { CitationPreview } from '../../../../src/ill/citation-match.ts';
 export type { MyRequest } from '../../../../src/ill/patron.ts';
+export type { AskCheck, AskRefusal } from '../../../../src/ill/patron-ask.ts';
 export type { QueueCounts } from '../../../../src/ill/queue-counts.ts';
 export type { RotaProposal } from '../../../../src/ill/selection.ts';
 export type {
