@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
 import { proposeRota } from '../src/ill/selection.ts';
+import { hashPassword } from '../src/platform/auth.ts';
 import { libraryId, patronId, supplierIdOf } from '../test/ill-support.ts';
 import { startBrowserSimpul } from './harness.ts';
 
@@ -176,6 +177,56 @@ describe('interlibrary loan in the browser', () => {
     await expect.poll(() => page.getByTestId('my-requests').textContent()).toContain(title);
     await context.close();
   });
+  it('a patron whose card has expired sees why she may not ask and what to do, in her language, and no ask button', async () => {
+    const { clusterId } = await titleOnlyUpertisHolds();
+    const db = h.s.ctx.database.db;
+    // Aulia's card at UIN Mahmud Yunus ran out on 2025-08-31; she may still sign in to the portal.
+    const aulia = await db
+      .selectFrom('patrons as p')
+      .innerJoin('libraries as l', 'l.id', 'p.library_id')
+      .select('p.id')
+      .where('l.code', '=', 'UINMY')
+      .where('p.member_number', '=', 'UIN-2301046')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('patron_credentials')
+      .values({
+        patron_id: aulia.id,
+        password_hash: await hashPassword(DEMO_PATRON_PASSWORD),
+        password_set_at: new Date(),
+        password_set_by: 'staff',
+      })
+      .execute();
+    const context = await h.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${h.base}/portal/login`);
+    await page.getByLabel('Perpustakaan Anda').selectOption('UINMY');
+    await page.getByLabel('No. anggota').fill('UIN-2301046');
+    await page.getByLabel('Kata sandi').fill(DEMO_PATRON_PASSWORD);
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await expect.poll(() => page.url()).toMatch(/\/portal$/);
+
+    await page.goto(`${h.base}/catalog/${clusterId}`);
+    const why = page.getByTestId('ill-why-not');
+    const expired = why.locator('li[data-code=card_expired]');
+    await expect.poll(() => expired.count()).toBe(1);
+    expect(await expired.textContent()).toContain('kedaluwarsa');
+    expect(await expired.textContent()).toContain('2025-08-31');
+    expect(await why.textContent()).toContain('Anda belum dapat meminta judul ini');
+    expect(await page.getByRole('button', { name: 'Minta pinjam antarperpustakaan' }).count()).toBe(0);
+    // in English too
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => expired.textContent()).toContain('expired on 2025-08-31');
+    expect(await expired.textContent()).toContain("Renew your card at your library's desk");
+    // asking anyway (the API directly) is refused with the same reason, and nothing is stored
+    const patronApi = await h.s.asPatron('UINMY', 'UIN-2301046');
+    const tried = await patronApi.post('/api/v1/ill/my-requests', { clusterId, serviceType: 'Loan' });
+    expect(tried.status).toBe(409);
+    expect(tried.body.error.code).toBe('card_expired');
+    expect(await db.selectFrom('ill_requests').select('id').where('patron_id', '=', aulia.id).execute()).toEqual([]);
+    await context.close();
+  });
+
   it('a copy: local-copy warning, staff reorder and trim the rota, the lender uploads the file and delivers it, the borrower downloads it', async () => {
     const lenders: Record<string, string> = {
       'Perpustakaan Nasional Republik Indonesia': 'admin.perpusnas',
