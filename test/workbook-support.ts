@@ -30,6 +30,20 @@ export const BUKU: SpreadsheetMapping = {
   multiValueSeparator: ';',
 };
 
+/** The saved column mapping of a buku induk with accession numbers, as the upload tests save it. */
+export const bukuIndukMapping = (name: string) => ({
+  name,
+  columns: [
+    { column: 'No. Induk', field: 'barcodes' },
+    { column: 'Judul', field: 'title' },
+    { column: 'Pengarang', field: 'authors' },
+    { column: 'ISBN', field: 'isbn' },
+    { column: 'Tahun', field: 'year' },
+    { column: 'Tgl. Masuk', field: 'notes' },
+    { column: 'Lokasi', field: 'location' },
+  ],
+});
+
 const sessions = new WeakMap<TestSimpul, Map<string, { cookie: string; csrf: string }>>();
 
 /** Uploads a file as its raw body to a library's imports, signed in as `who` (a demo staff member). */

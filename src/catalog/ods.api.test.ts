@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OdsCell, type OdsSheet, odsFile, odsPackage } from '../../test/ods-support.ts';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
-import { importedBy, uploadAs } from '../../test/workbook-support.ts';
+import { bukuIndukMapping, importedBy, uploadAs } from '../../test/workbook-support.ts';
 
 /**
  * A "buku induk" kept in LibreOffice Calc and saved as .ods: a banner merged across, a blank row, the header,
@@ -46,18 +46,7 @@ function bukuIndukRows(): OdsCell[][] {
 
 const bukuInduk = (extra: OdsSheet[] = []) => odsFile([{ name: 'Buku Induk', rows: bukuIndukRows() }, ...extra]);
 
-const MAPPING = {
-  name: 'Buku induk LibreOffice',
-  columns: [
-    { column: 'No. Induk', field: 'barcodes' },
-    { column: 'Judul', field: 'title' },
-    { column: 'Pengarang', field: 'authors' },
-    { column: 'ISBN', field: 'isbn' },
-    { column: 'Tahun', field: 'year' },
-    { column: 'Tgl. Masuk', field: 'notes' },
-    { column: 'Lokasi', field: 'location' },
-  ],
-};
+const MAPPING = bukuIndukMapping('Buku induk LibreOffice');
 
 let s: TestSimpul;
 beforeAll(async () => {

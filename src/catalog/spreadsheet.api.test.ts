@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
-import { importedBy, uploadAs } from '../../test/workbook-support.ts';
+import { bukuIndukMapping, importedBy, uploadAs } from '../../test/workbook-support.ts';
 
 /** A "buku induk" kept in Excel: a title block, the header, a blank row, ISBNs and barcodes typed as numbers. */
 async function bukuInduk(extraSheets: string[] = []): Promise<Buffer> {
@@ -45,18 +45,7 @@ async function bukuInduk(extraSheets: string[] = []): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const MAPPING = {
-  name: 'Buku induk Excel',
-  columns: [
-    { column: 'No. Induk', field: 'barcodes' },
-    { column: 'Judul', field: 'title' },
-    { column: 'Pengarang', field: 'authors' },
-    { column: 'ISBN', field: 'isbn' },
-    { column: 'Tahun', field: 'year' },
-    { column: 'Tgl. Masuk', field: 'notes' },
-    { column: 'Lokasi', field: 'location' },
-  ],
-};
+const MAPPING = bukuIndukMapping('Buku induk Excel');
 
 let s: TestSimpul;
 beforeAll(async () => {

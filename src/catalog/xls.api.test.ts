@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSimpul, type TestSimpul } from '../../test/support.ts';
-import { importedBy, uploadAs } from '../../test/workbook-support.ts';
+import { bukuIndukMapping, importedBy, uploadAs } from '../../test/workbook-support.ts';
 import { type XlsCell, xlsWorkbook } from '../../test/xls-support.ts';
 
 /**
@@ -28,18 +28,7 @@ const BUKU_INDUK: XlsCell[][] = [
 
 const bukuInduk = () => xlsWorkbook([{ name: 'Buku Induk', rows: BUKU_INDUK }]);
 
-const MAPPING = {
-  name: 'Buku induk Excel 97',
-  columns: [
-    { column: 'No. Induk', field: 'barcodes' },
-    { column: 'Judul', field: 'title' },
-    { column: 'Pengarang', field: 'authors' },
-    { column: 'ISBN', field: 'isbn' },
-    { column: 'Tahun', field: 'year' },
-    { column: 'Tgl. Masuk', field: 'notes' },
-    { column: 'Lokasi', field: 'location' },
-  ],
-};
+const MAPPING = bukuIndukMapping('Buku induk Excel 97');
 
 let s: TestSimpul;
 beforeAll(async () => {
