@@ -25,6 +25,7 @@
 import { notify, type Recipient } from '../notify/notify.ts';
 import type { DbOrTrx, Trx } from '../platform/db.ts';
 import { type Bilingual, fillMessage } from '../platform/messages.ts';
+import type { SettledRef } from './transport/outbox.ts';
 
 export type BorrowerTopic =
   // to the patron
@@ -420,14 +421,8 @@ const GAVE_UP: Record<'failed' | 'rejected', Text> = {
 };
 
 /** An outbound message that gave up for good, as the outbox reports it. */
-export interface GaveUpMessage {
+export interface GaveUpMessage extends SettledRef {
   type: 'failed' | 'rejected';
-  messageId: number;
-  requestId: number | null;
-  supplierRequestId: number | null;
-  localLibraryId: number | null;
-  peerId: number;
-  summary: string;
   /** The peer's error (rejected) or the last transport error (failed). */
   error: string;
 }

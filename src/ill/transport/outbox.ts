@@ -156,7 +156,8 @@ export type OutboundEvent =
   | (SettledRef & { type: 'rejected'; errors: ErrorData[] })
   | (SettledRef & { type: 'failed'; lastError: string });
 
-interface SettledRef {
+/** Which outbound message settled, and for whom: what the outbox's listeners are told besides the outcome. */
+export interface SettledRef {
   messageId: number;
   requestId: number | null;
   supplierRequestId: number | null;
