@@ -43,6 +43,19 @@ describe('public union catalog', () => {
     await page.close();
   });
 
+  it('finds a title written with an apostrophe when the reader types it without one', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.base}/catalog`);
+    for (const q of ['di bawah lindungan kabah', 'lindungan ka’bah']) {
+      await page.getByRole('searchbox').fill(q);
+      await page.getByRole('button', { name: 'Cari', exact: true }).click();
+      await expect
+        .poll(() => page.locator('ol.hitlist > li a.title').first().textContent(), q)
+        .toContain("Di Bawah Lindungan Ka'bah");
+    }
+    await page.close();
+  });
+
   it('offers the corrected words when a typo finds nothing, and sorts by author', async () => {
     const page = await h.browser.newPage();
     await page.goto(`${h.base}/catalog`);

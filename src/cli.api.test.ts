@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { odsFile } from '../test/ods-support.ts';
+import { SEARCH_INDEX_VERSION } from './catalog/search-index.ts';
 import { openDatabase } from './platform/db.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -132,6 +134,31 @@ describe('simpul command line', () => {
     const bad = await run(['import', file, '--library', 'NOPE']);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('Library not found');
+  }, 120_000);
+
+  it('rebuilds stored search documents of an older version (simpul reindex), and then has nothing to do', async () => {
+    const database = await openDatabase({ databaseUrl: databaseUrl ?? undefined, dataDir });
+    let clusters = 0;
+    try {
+      clusters = Number(
+        (await sql<{ n: number }>`select count(*)::int as n from clusters`.execute(database.db)).rows[0]?.n,
+      );
+      await sql`update search_index_state set version = 1`.execute(database.db);
+    } finally {
+      await database.close();
+    }
+    expect(clusters).toBeGreaterThan(0);
+    const r = await run(['reindex', '--json']);
+    expect(r.code, r.out).toBe(0);
+    expect(JSON.parse(r.out.trim().split('\n').pop() as string)).toEqual({
+      from: 1,
+      to: SEARCH_INDEX_VERSION,
+      rebuilt: clusters,
+      done: true,
+    });
+    const again = await run(['reindex']);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain(`search index is current (version ${SEARCH_INDEX_VERSION})`);
   }, 120_000);
 
   it('imports a spreadsheet through a saved mapping named with --mapping, and again changes nothing', async () => {

@@ -12,6 +12,7 @@ import {
 } from './catalog/mappings.ts';
 import { catalogMatcher } from './catalog/match.ts';
 import { FORMAT_NAMES, type FormatName } from './catalog/parse.ts';
+import { reindexAll, reindexState } from './catalog/reindex.ts';
 import { createFileBatch, getBatch, runFileBatch } from './catalog/service.ts';
 import { DEMO_PASSWORD, demoLogins, seedDemo } from './demo/seed.ts';
 import { DEMO_PATRON_PASSWORD, demoPatronLogins } from './directory/portal-demo.ts';
@@ -395,6 +396,34 @@ program
         }
       }
       if (failed) process.exitCode = 1;
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('reindex')
+  .description(
+    'rebuild the stored search documents now, after an upgrade changed how they are built (the server also does it in the background)',
+  )
+  .option('--json', 'print a JSON summary instead of progress')
+  .action(async (opts: { json?: boolean }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      await migrate(db);
+      const before = await reindexState(db.db);
+      const total = before.left + before.retry;
+      const tty = !opts.json && process.stderr.isTTY;
+      const r = await reindexAll(db.db, {
+        onProgress: (n) => {
+          if (tty) process.stderr.write(`\r${n} of ~${total} clusters rebuilt`);
+        },
+      });
+      if (tty) process.stderr.write('\n');
+      const summary = { from: before.version, to: before.current, rebuilt: r.rebuilt, done: r.done };
+      if (opts.json) console.log(JSON.stringify(summary));
+      else if (before.version >= before.current) console.log(`search index is current (version ${before.current})`);
+      else console.log(`${r.rebuilt} clusters rebuilt: search index version ${before.version} -> ${before.current}`);
     } finally {
       await db.close();
     }

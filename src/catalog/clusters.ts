@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import type { Trx } from '../platform/db.ts';
-import { type ClusterContent, type ClusterHolding, storeClusterIndex, type WordSink } from './search-index.ts';
+import {
+  type ClusterContent,
+  type ClusterHolding,
+  type Stamp,
+  storeClusterIndex,
+  type WordSink,
+} from './search-index.ts';
 import { idList } from './sql-lists.ts';
 import type { Bib } from './types.ts';
 
@@ -51,7 +57,12 @@ export function buildDisplay(members: Array<{ bib: Bib; format: string }>): Bib 
 }
 
 /** Rebuilds display record, search document, facets and holdings of clusters from what the database holds. */
-export async function rebuildClusters(trx: Trx, clusterIds: number[], words?: WordSink): Promise<void> {
+export async function rebuildClusters(
+  trx: Trx,
+  clusterIds: number[],
+  words?: WordSink,
+  stamp: Stamp = 'now',
+): Promise<void> {
   const ids = [...new Set(clusterIds)];
   if (ids.length === 0) return;
   const list = idList(ids);
@@ -113,5 +124,5 @@ export async function rebuildClusters(trx: Trx, clusterIds: number[], words?: Wo
     members: l.map((m) => ({ bib: m.bib, libraryId: m.library_id, regionCode: m.region_code, libraryType: m.type })),
     holdings: heldBy.get(id) ?? [],
   }));
-  await storeClusterIndex(trx, content, 'update', words);
+  await storeClusterIndex(trx, content, 'update', words, stamp);
 }

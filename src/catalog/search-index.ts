@@ -1,9 +1,16 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Db, Trx } from '../platform/db.ts';
+import type { Db, DbOrTrx, Trx } from '../platform/db.ts';
 import { normalizeIsbn, normalizeIssn } from './isbn.ts';
 import { fold, spellingVariants } from './search-text.ts';
 import { isStopWord } from './stop-words.ts';
 import type { Bib } from './types.ts';
+
+/**
+ * The version of what this file and search-text.ts's fold store in a cluster's search document. Bump it when
+ * either changes what is stored; migration and reindex.ts then rebuild the stored documents (the
+ * search_index_state row says which version they were built with). 2: apostrophes dropped, not split.
+ */
+export const SEARCH_INDEX_VERSION = 2;
 
 /**
  * What one cluster contributes to the search index: weighted texts for
@@ -187,6 +194,18 @@ export interface ClusterHolding {
 export interface WordSink {
   known: Set<string>;
   sent: string[];
+  /**
+   * The words are only collected in `sent`, for the caller to store after its transaction (storeWords):
+   * a rebuild that holds clusters must not also wait for a word an import's open transaction is adding.
+   */
+  deferred?: boolean;
+}
+
+/** Stores "did you mean" words. Sorted, so that two writers adding the same new words lock them in one order. */
+export async function storeWords(db: DbOrTrx, words: string[]): Promise<void> {
+  if (words.length === 0) return;
+  await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify([...words].sort())}::jsonb) w
+      on conflict do nothing`.execute(db);
 }
 
 export interface ClusterContent {
@@ -270,14 +289,23 @@ export async function storeClusterIndex(
   clusters: ClusterContent[],
   mode: 'insert' | 'update',
   words?: WordSink,
+  stamp: Stamp = 'now',
 ): Promise<void> {
   await writeClusterIndex(
     trx,
     clusters.map((c) => ({ row: indexRowOf(c), holdings: c.holdings })),
     mode,
     words,
+    stamp,
   );
 }
+
+/**
+ * When an updated cluster's `updated_at` (its OAI-PMH datestamp) moves: 'now' for a change of its records or
+ * copies; 'when_changed' for a rebuild of its search document only (reindex.ts), which moves it only if
+ * what a harvester gets of it (display record, holding libraries, copies) came out different.
+ */
+export type Stamp = 'now' | 'when_changed';
 
 /** storeClusterIndex with the rows built beforehand (indexRowOf). */
 export async function writeClusterIndex(
@@ -285,6 +313,7 @@ export async function writeClusterIndex(
   rows: Array<{ row: IndexRow; holdings: ClusterHolding[] }>,
   mode: 'insert' | 'update',
   words?: WordSink,
+  stamp: Stamp = 'now',
 ): Promise<void> {
   if (rows.length === 0) return;
   const known = new Set<string>();
@@ -300,10 +329,7 @@ export async function writeClusterIndex(
         || ${heldTokenSql(sql`x.record_count`)} || ${libraryTokensSql(sql`x.library_ids`)}`;
   const fresh = words ? [...known].filter((w) => !words.known.has(w)) : [...known];
   words?.sent.push(...fresh);
-  // Sorted, so that two ingests adding the same new words lock them in the same order.
-  if (fresh.length)
-    await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify(fresh.sort())}::jsonb) w
-      on conflict do nothing`.execute(trx);
+  if (!words?.deferred) await storeWords(trx, fresh);
   if (mode === 'insert') {
     await sql`
       insert into clusters (id, title, display, year, format, language, search_doc, title_sort, author_sort, subjects,
@@ -323,7 +349,13 @@ export async function writeClusterIndex(
       call_numbers = x.call_numbers, publisher_key = x.publisher_key, library_ids = x.library_ids,
       region_codes = x.region_codes, library_types = x.library_types, available_library_ids = x.available_library_ids,
       holdings_count = x.holdings_count, available_count = x.available_count, record_count = x.record_count,
-      updated_at = now()
+      updated_at = ${
+        stamp === 'now'
+          ? sql`now()`
+          : sql`case when (c.display, c.library_ids, c.available_library_ids, c.holdings_count, c.available_count)
+              is distinct from (x.display, x.library_ids, x.available_library_ids, x.holdings_count, x.available_count)
+              then now() else c.updated_at end`
+      }
     from ${recordset}
     where c.id = x.id`.execute(trx);
 }

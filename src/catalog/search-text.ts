@@ -1,25 +1,15 @@
+import { foldText } from './normalize.ts';
 import { spellingKey } from './spelling.ts';
 
 /**
  * How words are folded for search, the same way when indexing and when
- * querying: lower case, no diacritics, letters and digits only.
+ * querying: the matcher's fold (normalize.ts `foldText`): lower case, no
+ * diacritics, apostrophes dropped rather than split ("Ka’bah" and "kabah",
+ * "Qur'an" and "quran" are one word), letters and digits only. What it gives
+ * is stored in every cluster's search document: a change here must bump
+ * SEARCH_INDEX_VERSION (search-index.ts) so that stored documents are rebuilt.
  */
-// Plain ASCII (most catalogue text) needs no Unicode normalisation: same result, several times faster.
-const ASCII = /^[\x20-\x7e]*$/;
-
-export function fold(s: string): string {
-  if (ASCII.test(s))
-    return s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim();
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+export const fold = foldText;
 
 export function words(s: string): string[] {
   const f = fold(s);

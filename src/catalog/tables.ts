@@ -150,7 +150,18 @@ export interface ClusterTombstonesTable {
   deleted_at: Timestamp;
 }
 
+/** 0086: which SEARCH_INDEX_VERSION the stored search documents have, and how far a rebuild has come. */
+export interface SearchIndexStateTable {
+  id: Generated<number>;
+  version: number;
+  resume_after: Generated<string>;
+  retry_ids: Generated<string[]>;
+  started_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface CatalogTables {
+  search_index_state: SearchIndexStateTable;
   cluster_tombstones: ClusterTombstonesTable;
   catalog_sources: CatalogSourcesTable;
   import_batches: ImportBatchesTable;
