@@ -50,7 +50,7 @@ describe('public union catalog', () => {
       await page.getByRole('searchbox').fill(q);
       await page.getByRole('button', { name: 'Cari', exact: true }).click();
       await expect
-        .poll(() => page.locator('ol.hitlist > li a.title').first().textContent(), q)
+        .poll(() => page.locator('ol.hitlist > li a.title').first().textContent())
         .toContain("Di Bawah Lindungan Ka'bah");
     }
     await page.close();
