@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { catalogMatcher } from '../src/catalog/match.ts';
+import type { Bib } from '../src/catalog/types.ts';
 import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
 import { clusterForCitation } from '../src/ill/citation-match.ts';
 import { proposeRota } from '../src/ill/selection.ts';
 import { hashPassword } from '../src/platform/auth.ts';
+import { load } from '../test/catalog-fixtures.ts';
 import { libraryId, patronId, supplierIdOf } from '../test/ill-support.ts';
 import { startBrowserSimpul } from './harness.ts';
 
@@ -466,6 +469,57 @@ describe('interlibrary loan in the browser', () => {
     await expect.poll(() => state(bh.page)).toBe('Siap dikirim');
     expect(await bh.page.getByTestId('ill-rota').locator('li > strong').allTextContents()).toEqual(names);
     expect(await requests()).toBe(before + 1);
+    await bh.context.close();
+  });
+  it('a typed citation that matches two catalog records equally lists them and proposes no library', async () => {
+    // two editions of one book, apart in the catalog by their years
+    const db = h.s.ctx.database.db;
+    const edition = (year: number): Bib => ({
+      sourceId: `e2e-ambiguous-${year}`,
+      title: 'Tafsir Al-Azhar Juz Amma',
+      authors: ['Hamka'],
+      year,
+      isbns: [],
+      issns: [],
+      format: 'book',
+      subjects: [],
+      items: [{ barcode: `E2E-AMB-${year}`, status: 'available', loanable: true }],
+    });
+    await load(h.s, await libraryId(h.s, 'SAWAHLUNTO'), [edition(1982)], catalogMatcher);
+    await load(h.s, await libraryId(h.s, 'PAYAKUMBUH'), [edition(2015)], catalogMatcher);
+    const clusters = await db
+      .selectFrom('source_records')
+      .select('cluster_id')
+      .where('record_key', 'in', ['id:e2e-ambiguous-1982', 'id:e2e-ambiguous-2015'])
+      .execute();
+    expect(new Set(clusters.map((c) => c.cluster_id)).size).toBe(2);
+
+    const bh = await as('pustakawan.bunghatta');
+    await bh.page.goto(`${h.base}/ill/new`);
+    await bh.page.getByLabel('Ketik sitasi (tidak ada di katalog)').check();
+    await bh.page.getByLabel('Judul', { exact: true }).fill('Tafsir al-Azhar juz amma');
+    await bh.page.getByLabel('Pengarang').fill('Hamka');
+    const ambiguous = bh.page.getByTestId('citation-ambiguous');
+    await expect.poll(() => ambiguous.textContent()).toContain('cocok dengan beberapa cantuman katalog induk');
+    expect(await ambiguous.locator('li').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('1982'), expect.stringContaining('2015')]),
+    );
+    expect(await ambiguous.locator('li').count()).toBe(2);
+    expect(await bh.page.getByTestId('citation-match').count()).toBe(0);
+    expect(await bh.page.getByTestId('no-lender').textContent()).toContain('tidak dikirim ke mana pun');
+    // in English too
+    await bh.page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => ambiguous.textContent()).toContain('matches several different union catalog records');
+
+    // the year typed tells them apart: the 2015 edition, lent by Payakumbuh
+    await bh.page.getByLabel('Year', { exact: true }).fill('2015');
+    const matched = bh.page.getByTestId('citation-match');
+    await expect.poll(() => matched.getAttribute('data-by')).toBe('title_author');
+    expect(await matched.textContent()).toContain('This title and author match one union catalog record');
+    expect(await matched.textContent()).toContain('2015');
+    await expect
+      .poll(() => bh.page.getByTestId('rota-editor').locator('li > strong').allTextContents())
+      .toEqual(['Perpustakaan Umum Daerah Kota Payakumbuh']);
     await bh.context.close();
   });
 });
