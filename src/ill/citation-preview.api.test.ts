@@ -277,6 +277,38 @@ describe('the rota preview of a typed citation', () => {
     expect((dated.body.proposal.rota as Ranked[]).map((r) => r.libraryCode)).toEqual(['PAYAKUMBUH']);
   });
 
+  it('goes on to title and author when the typed ISBN is in no record, and a record with another ISBN is another book', async () => {
+    const without = await catalogued('SAWAHLUNTO', {
+      title: 'Robohnya Surau Kami',
+      authors: ['Navis, A. A.'],
+      year: 1986,
+    });
+    const citation = { title: 'Robohnya surau kami', author: 'A.A. Navis', year: '1986', isbn: '978-979-22-0000-3' };
+    const p = await bh.post('/api/v1/ill/requests/preview', { citation });
+    expect(p.body.match).toMatchObject({ clusterId: without, by: 'title_author' });
+    const c = await bh.post('/api/v1/ill/requests', { patronId: fadli, citation, serviceType: 'Loan' });
+    expect(c.body.clusterId).toBe(without);
+    expect(saved(c.body.rota)).toEqual(previewed(p.body.proposal.rota));
+    expect(saved(c.body.rota).map((r) => r.code)).toEqual(['SAWAHLUNTO']);
+
+    const kemarau = await catalogued('PAYAKUMBUH', {
+      title: 'Kemarau',
+      authors: ['Navis, A. A.'],
+      year: 1992,
+      isbns: ['9789794036310'],
+    });
+    const other = await bh.post('/api/v1/ill/requests/preview', {
+      citation: { title: 'Kemarau', author: 'A.A. Navis', year: '1992', isbn: '978-979-22-0000-3' },
+    });
+    expect(other.body.match).toBeNull();
+    expect(other.body.ambiguous).toEqual([]);
+    // without the wrong ISBN, title, author and year find it
+    const right = await bh.post('/api/v1/ill/requests/preview', {
+      citation: { title: 'Kemarau', author: 'A.A. Navis', year: '1992' },
+    });
+    expect(right.body.match).toMatchObject({ clusterId: kemarau, by: 'title_author' });
+  });
+
   it('finds no record for an ISBN the catalog does not hold', async () => {
     const citation = { title: 'Buku yang tidak ada', isbn: '978-602-0000-00-0' };
     const p = await bh.post('/api/v1/ill/requests/preview', { citation });
