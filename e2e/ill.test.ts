@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { catalogMatcher } from '../src/catalog/match.ts';
+import type { Bib } from '../src/catalog/types.ts';
 import { DEMO_PATRON_PASSWORD } from '../src/directory/portal-demo.ts';
+import { clusterForCitation } from '../src/ill/citation-match.ts';
 import { proposeRota } from '../src/ill/selection.ts';
 import { hashPassword } from '../src/platform/auth.ts';
+import { load } from '../test/catalog-fixtures.ts';
 import { libraryId, patronId, supplierIdOf } from '../test/ill-support.ts';
 import { startBrowserSimpul } from './harness.ts';
 
@@ -31,20 +35,27 @@ async function titleOnlyUpertisHolds(): Promise<{ clusterId: number; title: stri
   return { clusterId: Number(row.id), title: row.title };
 }
 
-/** A demo title with an ISBN that libraries lending in ILL (not Bung Hatta) hold on the shelf; the most such lenders first. */
-async function titleWithIsbnOthersLend(): Promise<{ clusterId: number; title: string; isbn: string }> {
-  const r = await sql<{ id: number; title: string; isbn: string }>`
-    select c.id, c.title, c.isbns[1] as isbn from clusters c
+/**
+ * A demo title with an ISBN that libraries lending in ILL (not Bung Hatta) hold on the shelf, the most such
+ * lenders first, whose title and first author typed without the ISBN match it (and it alone).
+ */
+async function titleWithIsbnOthersLend(): Promise<{ clusterId: number; title: string; author: string; isbn: string }> {
+  const r = await sql<{ id: number; title: string; author: string | null; isbn: string }>`
+    select c.id, c.display->>'title' as title, c.display->'authors'->>0 as author, c.isbns[1] as isbn from clusters c
       join lateral (select count(distinct i.library_id) as n from items i join libraries l on l.id = i.library_id
                     where i.cluster_id = c.id and i.status = 'available' and i.loanable and l.code <> 'BUNGHATTA'
                       and 'ill_lending' = any(l.services)) lenders on true
     where cardinality(c.isbns) > 0 and lenders.n > 0
-    order by lenders.n desc, (select count(*) from ill_requests q where q.cluster_id = c.id), c.id limit 1`.execute(
+    order by lenders.n desc, (select count(*) from ill_requests q where q.cluster_id = c.id), c.id limit 20`.execute(
     h.s.ctx.database.db,
   );
-  const row = r.rows[0];
-  if (!row) throw new Error('the demo catalog has no title with an ISBN that another library lends');
-  return { clusterId: Number(row.id), title: row.title, isbn: row.isbn };
+  for (const row of r.rows) {
+    if (!row.author) continue;
+    const m = await clusterForCitation(h.s.ctx.database.db, { title: row.title, author: row.author });
+    if (m?.by === 'title_author' && m.clusterId === Number(row.id))
+      return { clusterId: Number(row.id), title: row.title, author: row.author, isbn: row.isbn };
+  }
+  throw new Error('the demo catalog has no title with an ISBN that another library lends and its author matches');
 }
 
 const state = (page: Page) => page.getByTestId('ill-state').textContent();
@@ -407,7 +418,7 @@ describe('interlibrary loan in the browser', () => {
     await bh.context.close();
   });
   it('a typed citation shows the lenders that would be asked before it is saved, and the saved request asks them', async () => {
-    const { clusterId, title, isbn } = await titleWithIsbnOthersLend();
+    const { clusterId, title, author, isbn } = await titleWithIsbnOthersLend();
     const expected = await proposeRota(h.s.ctx.database.db, await libraryId(h.s, 'BUNGHATTA'), clusterId);
     const names = expected.rota.map((r) => r.libraryName);
     expect(names.length).toBeGreaterThan(0);
@@ -426,17 +437,28 @@ describe('interlibrary loan in the browser', () => {
     const proposal = bh.page.getByTestId('ill-proposal');
     await expect.poll(() => proposal.textContent()).toContain('Ketik sitasinya');
 
-    // title and author alone match nothing: the form says so, and that sending would be refused
+    // the title with another author matches nothing: the form says so, and that sending would be refused
     await bh.page.getByLabel('Judul', { exact: true }).fill(title);
     await bh.page.getByLabel('Pengarang').fill('Seseorang');
-    await expect.poll(() => bh.page.getByTestId('citation-no-match').textContent()).toContain('hanya lewat ISBN');
+    await expect
+      .poll(() => bh.page.getByTestId('citation-no-match').textContent())
+      .toContain('lewat ISBN, ISSN, atau judul dan pengarang');
     expect(await bh.page.getByTestId('no-lender').textContent()).toContain('tidak dikirim ke mana pun');
     expect(await bh.page.getByRole('button', { name: 'Simpan dan kirim' }).isDisabled()).toBe(true);
 
-    // with the ISBN typed, the record is found and its lenders are listed in order, with why
-    await bh.page.getByLabel('ISBN').fill(isbn);
-    await expect.poll(() => bh.page.getByTestId('citation-match').textContent()).toContain(title);
+    // with its own author, the record is found by title and author, and the form says how
+    const matched = bh.page.getByTestId('citation-match');
     const editor = bh.page.getByTestId('rota-editor');
+    await bh.page.getByLabel('Pengarang').fill(author);
+    await expect.poll(() => matched.getAttribute('data-by')).toBe('title_author');
+    expect(await matched.textContent()).toContain('Judul dan pengarang ini cocok dengan satu cantuman katalog induk');
+    await expect.poll(() => editor.locator('li > strong').allTextContents()).toEqual(names);
+
+    // with the ISBN typed, the same record by its ISBN; its lenders are listed in order, with why
+    await bh.page.getByLabel('ISBN').fill(isbn);
+    await expect.poll(() => matched.getAttribute('data-by')).toBe('isbn');
+    expect(await matched.textContent()).toContain('ISBN ini cocok');
+    expect(await matched.textContent()).toContain(title);
     await expect.poll(() => editor.locator('li > strong').allTextContents()).toEqual(names);
     expect(await editor.locator('li').first().textContent()).toContain('eksemplar tersedia');
     expect(await bh.page.getByRole('button', { name: 'Simpan dan kirim' }).isDisabled()).toBe(false);
@@ -447,6 +469,57 @@ describe('interlibrary loan in the browser', () => {
     await expect.poll(() => state(bh.page)).toBe('Siap dikirim');
     expect(await bh.page.getByTestId('ill-rota').locator('li > strong').allTextContents()).toEqual(names);
     expect(await requests()).toBe(before + 1);
+    await bh.context.close();
+  });
+  it('a typed citation that matches two catalog records equally lists them and proposes no library', async () => {
+    // two editions of one book, apart in the catalog by their years
+    const db = h.s.ctx.database.db;
+    const edition = (year: number): Bib => ({
+      sourceId: `e2e-ambiguous-${year}`,
+      title: 'Tafsir Al-Azhar Juz Amma',
+      authors: ['Hamka'],
+      year,
+      isbns: [],
+      issns: [],
+      format: 'book',
+      subjects: [],
+      items: [{ barcode: `E2E-AMB-${year}`, status: 'available', loanable: true }],
+    });
+    await load(h.s, await libraryId(h.s, 'SAWAHLUNTO'), [edition(1982)], catalogMatcher);
+    await load(h.s, await libraryId(h.s, 'PAYAKUMBUH'), [edition(2015)], catalogMatcher);
+    const clusters = await db
+      .selectFrom('source_records')
+      .select('cluster_id')
+      .where('record_key', 'in', ['id:e2e-ambiguous-1982', 'id:e2e-ambiguous-2015'])
+      .execute();
+    expect(new Set(clusters.map((c) => c.cluster_id)).size).toBe(2);
+
+    const bh = await as('pustakawan.bunghatta');
+    await bh.page.goto(`${h.base}/ill/new`);
+    await bh.page.getByLabel('Ketik sitasi (tidak ada di katalog)').check();
+    await bh.page.getByLabel('Judul', { exact: true }).fill('Tafsir al-Azhar juz amma');
+    await bh.page.getByLabel('Pengarang').fill('Hamka');
+    const ambiguous = bh.page.getByTestId('citation-ambiguous');
+    await expect.poll(() => ambiguous.textContent()).toContain('cocok dengan beberapa cantuman katalog induk');
+    expect(await ambiguous.locator('li').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('1982'), expect.stringContaining('2015')]),
+    );
+    expect(await ambiguous.locator('li').count()).toBe(2);
+    expect(await bh.page.getByTestId('citation-match').count()).toBe(0);
+    expect(await bh.page.getByTestId('no-lender').textContent()).toContain('tidak dikirim ke mana pun');
+    // in English too
+    await bh.page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => ambiguous.textContent()).toContain('matches several different union catalog records');
+
+    // the year typed tells them apart: the 2015 edition, lent by Payakumbuh
+    await bh.page.getByLabel('Year', { exact: true }).fill('2015');
+    const matched = bh.page.getByTestId('citation-match');
+    await expect.poll(() => matched.getAttribute('data-by')).toBe('title_author');
+    expect(await matched.textContent()).toContain('This title and author match one union catalog record');
+    expect(await matched.textContent()).toContain('2015');
+    await expect
+      .poll(() => bh.page.getByTestId('rota-editor').locator('li > strong').allTextContents())
+      .toEqual(['Perpustakaan Umum Daerah Kota Payakumbuh']);
     await bh.context.close();
   });
 });

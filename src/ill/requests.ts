@@ -166,8 +166,8 @@ async function createRequestAt(
       );
     }
 
-    // The title: a union-catalog cluster, or a typed citation (filed under the cluster holding its ISBN,
-    // as the rota preview shows: citation-match.ts).
+    // The title: a union-catalog cluster, or a typed citation (filed under the cluster its ISBN, ISSN or
+    // title and author match, as the rota preview shows: citation-match.ts).
     let clusterId: number | null = input.clusterId ?? null;
     let citation: Partial<Citation> = cleanCitation(input.citation ?? {});
     if (clusterId !== null) {

@@ -58,7 +58,7 @@ export async function illRoutes(app: App): Promise<void> {
       schema: {
         tags,
         summary:
-          'The rota a request for a typed citation would get if your library saved it now (the catalog record its ISBN matches, ranked lenders with reasons); changes nothing',
+          'The rota a request for a typed citation would get if your library saved it now (the catalog record its ISBN, ISSN or title and author match, ranked lenders with reasons); changes nothing',
         security: staffOnly,
         body: S.CitationPreviewBody,
         response: { 200: S.CitationPreview, ...errors },

@@ -318,16 +318,28 @@ export const CitationPreviewBody = Type.Object(
   { additionalProperties: false },
 );
 
+const CitationCandidate = Type.Object({
+  clusterId: Type.Integer(),
+  title: Type.String(),
+  authors: Type.Array(Type.String()),
+  year: Nullable(Type.Integer()),
+});
+
 export const CitationPreview = Type.Object({
   match: Nullable(
-    Type.Object({
-      clusterId: Type.Integer(),
-      title: Type.String(),
-      authors: Type.Array(Type.String()),
-      year: Nullable(Type.Integer()),
-      by: Type.Literal('isbn'),
-    }),
+    Type.Intersect([
+      CitationCandidate,
+      Type.Object({
+        by: Type.Union([Type.Literal('isbn'), Type.Literal('issn'), Type.Literal('title_author')], {
+          description:
+            'what matched: the ISBN, the ISSN, or title and author (the catalog matcher accepts one cluster)',
+        }),
+      }),
+    ]),
   ),
+  ambiguous: Type.Array(CitationCandidate, {
+    description: 'clusters the citation matches equally by title and author: none is chosen (match is null)',
+  }),
   proposal: RotaProposal,
 });
 

@@ -32,6 +32,18 @@ const EMPTY_CITATION = {
 /** How long typing must pause before the typed citation's rota is asked for. */
 const PREVIEW_DELAY_MS = 400;
 
+/** How the server matched a typed citation to the union catalog (src/ill/citation-match.ts). */
+const MATCHED_BY = {
+  isbn: 'illMatchedByIsbn',
+  issn: 'illMatchedByIssn',
+  title_author: 'illMatchedByTitleAuthor',
+} as const;
+
+/** " · authors · year" of a catalog record named in the preview. */
+function describe(c: { authors: string[]; year: number | null }): string {
+  return `${c.authors.length ? ` · ${c.authors.join('; ')}` : ''}${c.year ? ` · ${c.year}` : ''}`;
+}
+
 /** The citation's non-empty fields, trimmed: what is sent to the server. */
 function typedFields(c: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
@@ -155,8 +167,10 @@ export function IllNewRequestPage() {
   const [proposal, setProposal] = useState<RotaProposal | null>(null);
   const [rota, setRota] = useState<Array<{ id: number; name: string }>>([]);
   const [rotaEdited, setRotaEdited] = useState(false);
-  // A typed citation: the catalog record its ISBN matched (if any), and whether a newer preview is on its way.
+  // A typed citation: the catalog record it matched (if any), the records it matched equally (then none is
+  // chosen), and whether a newer preview is on its way.
   const [match, setMatch] = useState<CitationPreview['match']>(null);
+  const [ambiguous, setAmbiguous] = useState<CitationPreview['ambiguous']>([]);
   const [previewPending, setPreviewPending] = useState(false);
   const shownCluster = useRef<number | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
@@ -186,6 +200,7 @@ export function IllNewRequestPage() {
     if (mode !== 'citation') {
       shownCluster.current = undefined;
       setMatch(null);
+      setAmbiguous([]);
       setPreviewPending(false);
       return;
     }
@@ -193,6 +208,7 @@ export function IllNewRequestPage() {
     if (Object.keys(typed).length === 0) {
       shownCluster.current = undefined;
       setMatch(null);
+      setAmbiguous([]);
       setProposal(null);
       setRota([]);
       setRotaEdited(false);
@@ -207,6 +223,7 @@ export function IllNewRequestPage() {
           if (!live) return;
           const cluster = p.match?.clusterId ?? null;
           setMatch(p.match);
+          setAmbiguous(p.ambiguous);
           setProposal(p.proposal);
           if (cluster !== shownCluster.current) {
             shownCluster.current = cluster;
@@ -427,13 +444,22 @@ export function IllNewRequestPage() {
           ) : null}
           {mode === 'citation' && proposal ? (
             match ? (
-              <p data-testid="citation-match">
-                {t('illMatchedByIsbn')} <strong>{match.title}</strong>
-                <span className="muted">
-                  {match.authors.length ? ` · ${match.authors.join('; ')}` : ''}
-                  {match.year ? ` · ${match.year}` : ''}
-                </span>
+              <p data-testid="citation-match" data-by={match.by}>
+                {t(MATCHED_BY[match.by])} <strong>{match.title}</strong>
+                <span className="muted">{describe(match)}</span>
               </p>
+            ) : ambiguous.length ? (
+              <div className="notice" data-testid="citation-ambiguous">
+                <p>{t('illAmbiguous')}</p>
+                <ul className="plain small">
+                  {ambiguous.map((c) => (
+                    <li key={c.clusterId}>
+                      <strong>{c.title}</strong>
+                      <span className="muted">{describe(c)}</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
             ) : (
               <p className="notice" data-testid="citation-no-match">
                 {typedIsbn ? t('illNoMatchIsbn') : t('illNoMatchNoIsbn')}

@@ -205,12 +205,19 @@ const id = {
   illSaveSend: 'Simpan dan kirim',
   illCreatedOk: 'Permintaan dibuat',
   illOwnRotaHint: 'Atur urutan atau hapus perpustakaan sebelum mengirim.',
-  illPreviewHint: 'Ketik sitasinya (sebaiknya dengan ISBN) untuk melihat perpustakaan yang akan ditanya.',
+  illPreviewHint:
+    'Ketik sitasinya (judul dan pengarang, sebaiknya dengan ISBN atau ISSN) untuk melihat perpustakaan yang akan ditanya.',
   illPreviewUpdating: 'Memperbarui usulan…',
   illMatchedByIsbn: 'ISBN ini cocok dengan cantuman katalog induk:',
-  illNoMatchIsbn: 'Tidak ada cantuman di katalog induk dengan ISBN ini, jadi tidak ada perpustakaan yang diusulkan.',
+  illMatchedByIssn: 'ISSN ini cocok dengan terbitan berseri di katalog induk:',
+  illMatchedByTitleAuthor:
+    'Judul dan pengarang ini cocok dengan satu cantuman katalog induk, dengan aturan yang sama seperti katalog menggabungkan cantuman (periksa bahwa ini judul yang dimaksud):',
+  illNoMatchIsbn:
+    'Tidak ada cantuman di katalog induk dengan ISBN ini, atau dengan judul dan pengarang ini, jadi tidak ada perpustakaan yang diusulkan.',
   illNoMatchNoIsbn:
-    'Sitasi yang diketik dicocokkan dengan katalog induk hanya lewat ISBN; tanpa ISBN tidak ada perpustakaan yang diusulkan.',
+    'Sitasi yang diketik dicocokkan dengan katalog induk lewat ISBN, ISSN, atau judul dan pengarang; tidak ada cantuman yang cocok, jadi tidak ada perpustakaan yang diusulkan. Judul saja biasanya tidak cukup: tambahkan pengarang dan tahun.',
+  illAmbiguous:
+    'Sitasi ini cocok dengan beberapa cantuman katalog induk yang berbeda (misalnya edisi atau tahun lain), jadi tidak ada yang dipilih dan tidak ada perpustakaan yang diusulkan. Tambahkan tahun atau edisi, atau pilih judulnya dari katalog:',
   illNoLenderIfSaved:
     'Jika disimpan sekarang, permintaan ini tidak punya pemberi pinjaman dan tidak dikirim ke mana pun: "{save}" menyimpannya, lalu tambahkan perpustakaan di halaman permintaan sebelum mengirim; "{send}" akan ditolak. Jika judul ini ada di katalog induk, pilih dari katalog.',
   // patron side
@@ -456,12 +463,18 @@ const en: Record<Key, string> = {
   illSaveSend: 'Save and send',
   illCreatedOk: 'Request created',
   illOwnRotaHint: 'Reorder or remove libraries before sending.',
-  illPreviewHint: 'Type the citation (preferably with its ISBN) to see which libraries would be asked.',
+  illPreviewHint:
+    'Type the citation (title and author, preferably with its ISBN or ISSN) to see which libraries would be asked.',
   illPreviewUpdating: 'Updating the proposal…',
   illMatchedByIsbn: 'This ISBN matches a union catalog record:',
-  illNoMatchIsbn: 'No union catalog record has this ISBN, so no library is proposed.',
+  illMatchedByIssn: 'This ISSN matches a serial in the union catalog:',
+  illMatchedByTitleAuthor:
+    'This title and author match one union catalog record, by the same rules the catalog merges records by (check it is the title meant):',
+  illNoMatchIsbn: 'No union catalog record has this ISBN, or this title and author, so no library is proposed.',
   illNoMatchNoIsbn:
-    'A typed citation is matched to the union catalog by its ISBN only; without one no library is proposed.',
+    'A typed citation is matched to the union catalog by its ISBN, its ISSN, or its title and author; no record matches, so no library is proposed. A title alone is rarely enough: add the author and year.',
+  illAmbiguous:
+    'This citation matches several different union catalog records (another edition or year, say), so none is chosen and no library is proposed. Add the year or edition, or choose the title from the catalog:',
   illNoLenderIfSaved:
     'Saved now, this request has no lenders and goes nowhere: "{save}" keeps it, and you add libraries on the request page before sending; "{send}" is refused. If the title is in the union catalog, choose it from the catalog instead.',
   illAskTitle: 'Ask for an interlibrary loan',
