@@ -59,19 +59,52 @@ export interface Matcher {
  * nothing reliably and costs most of the ingest; the record's other keys
  * still find its matches.
  */
-const MAX_CLUSTERS_PER_KEY = 200;
+export const MAX_CLUSTERS_PER_KEY = 200;
 /*
  * A record is compared with at most this many clusters, taken from its
  * rarest keys first (an ISBN reaching one cluster before a title head
  * reaching sixty): a crowded corpus costs a bounded number of comparisons
  * and member reads per record, and the keys that identify go first.
  */
-const MAX_CANDIDATE_CLUSTERS = 64;
-const MAX_MEMBERS_COMPARED = 20;
+export const MAX_CANDIDATE_CLUSTERS = 64;
+export const MAX_MEMBERS_COMPARED = 20;
 // Candidates compared first: a record that matches one of these is placed among them (assignClusters).
 const FIRST_LOOK = 4;
 // Rows of one key looked at to find its clusters (a key this common is skipped anyway).
 const MAX_ROWS_PER_KEY = 5000;
+
+/**
+ * The clusters each match key reaches, at most one past MAX_CLUSTERS_PER_KEY (so a crowded key shows as
+ * one), from at most MAX_ROWS_PER_KEY key rows: one row per key with its cluster ids as one text (a title-head
+ * key reaches dozens of clusters, and a row per cluster, 470k rows for 20k records, cost more to send and to
+ * read than the probes themselves). `otherThan`: leave out that library's own records (not its stand-ins),
+ * as an ingest does for the library sending; null for all (an ILL citation, citation-match.ts).
+ */
+export async function clustersByKey(
+  db: DbOrTrx,
+  keys: string[],
+  otherThan: number | null,
+): Promise<Array<{ key: string; ids: string }>> {
+  if (!keys.length) return [];
+  const whose = otherThan === null ? sql`true` : sql`(k.library_id <> ${otherThan}::bigint or k.stand_in)`;
+  return (
+    await sql<{ key: string; ids: string }>`
+      select x.key, h.ids
+      from ${textList(keys)} as x(key)
+      cross join lateral (
+        select string_agg(d.cluster_id::text, ',') as ids from (
+          select distinct c.cluster_id from (
+            select k.cluster_id from match_keys k
+            where k.key = x.key and ${whose}
+              and k.cluster_id is not null
+            limit ${MAX_ROWS_PER_KEY}::int
+          ) c
+          limit ${MAX_CLUSTERS_PER_KEY + 1}::int
+        ) d
+      ) h
+      where h.ids is not null`.execute(db)
+  ).rows;
+}
 
 export interface BatchCounts {
   read: number;
@@ -995,27 +1028,7 @@ async function assignClusters(
   );
   const allKeys = [...new Set(work.flatMap((w) => w.rec.matchKeys))].filter((k) => !memo.crowded.has(k));
   // Keys first (the clusters each key reaches, at most one past the limit), then those clusters' members once.
-  // One row per key with its clusters as one text: a title-head key reaches dozens of clusters, and a row per
-  // cluster (470k rows for 20k records) cost more to send and to read than the probes themselves.
-  const hits = allKeys.length
-    ? (
-        await sql<{ key: string; ids: string }>`
-          select x.key, h.ids
-          from ${textList(allKeys)} as x(key)
-          cross join lateral (
-            select string_agg(d.cluster_id::text, ',') as ids from (
-              select distinct c.cluster_id from (
-                select k.cluster_id from match_keys k
-                where k.key = x.key and (k.library_id <> ${libraryId}::bigint or k.stand_in)
-                  and k.cluster_id is not null
-                limit ${MAX_ROWS_PER_KEY}::int
-              ) c
-              limit ${MAX_CLUSTERS_PER_KEY + 1}::int
-            ) d
-          ) h
-          where h.ids is not null`.execute(trx)
-      ).rows
-    : [];
+  const hits = await clustersByKey(trx, allKeys, libraryId);
   mark('candidate keys');
   const perKey = new Map<string, number[]>();
   let keyHits = 0;

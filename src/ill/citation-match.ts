@@ -6,10 +6,16 @@
  * the preview shows is what saving the request now would store.
  */
 import { sql } from 'kysely';
+import {
+  clustersByKey,
+  MAX_CANDIDATE_CLUSTERS,
+  MAX_CLUSTERS_PER_KEY,
+  MAX_MEMBERS_COMPARED,
+} from '../catalog/ingest.ts';
 import { catalogMatcher } from '../catalog/match.ts';
 import { parseYear } from '../catalog/normalize.ts';
 import { isbnKeys, issnKey } from '../catalog/search-index.ts';
-import { idList, textList } from '../catalog/sql-lists.ts';
+import { idList } from '../catalog/sql-lists.ts';
 import type { Bib, BibFormat } from '../catalog/types.ts';
 import type { Actor } from '../platform/actor.ts';
 import type { DbOrTrx } from '../platform/db.ts';
@@ -55,10 +61,6 @@ export interface CitationLookup {
  * title head) not used, at most MAX_CANDIDATE_CLUSTERS clusters from the rarest keys first, and
  * MAX_MEMBERS_COMPARED records of each.
  */
-const MAX_CLUSTERS_PER_KEY = 200;
-const MAX_CANDIDATE_CLUSTERS = 64;
-const MAX_MEMBERS_COMPARED = 20;
-const MAX_ROWS_PER_KEY = 5000;
 const MAX_AMBIGUOUS = 5;
 
 const candidateOf = (row: { id: number; title: string; display: Bib }): CitationCandidate => ({
@@ -118,21 +120,8 @@ async function matchingClusters(db: DbOrTrx, citation: Partial<Citation>): Promi
   const probe = citationBib(citation, 'book');
   const wanted = [...new Set(catalogMatcher.keys(probe))].filter((k) => !k.includes('\n'));
   if (!wanted.length) return found;
-  const hits = await sql<{ key: string; ids: string }>`
-    select x.key, h.ids
-    from ${textList(wanted)} as x(key)
-    cross join lateral (
-      select string_agg(d.cluster_id::text, ',') as ids from (
-        select distinct c.cluster_id from (
-          select k.cluster_id from match_keys k
-          where k.key = x.key and k.cluster_id is not null
-          limit ${MAX_ROWS_PER_KEY}::int
-        ) c
-        limit ${MAX_CLUSTERS_PER_KEY + 1}::int
-      ) d
-    ) h
-    where h.ids is not null`.execute(db);
-  const perKey = hits.rows
+  const hits = await clustersByKey(db, wanted, null);
+  const perKey = hits
     .map((h) => h.ids.split(',').map(Number))
     .filter((ids) => ids.length <= MAX_CLUSTERS_PER_KEY)
     .sort((a, b) => a.length - b.length);
