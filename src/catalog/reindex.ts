@@ -57,12 +57,20 @@ export async function reindexStep(db: Db, batch = 500): Promise<ReindexStep> {
   const step = await db.transaction().execute(async (trx) => {
     // The state row is locked first, so two workers (or `simpul reindex` beside a server) take turns.
     const s = (
-      await sql<{ version: number; resume_after: string; retry_ids: string[] }>`
-        select version, resume_after::text, retry_ids::text[] from search_index_state for update`.execute(trx)
+      await sql<{ version: number; resume_after: string; retry_ids: string[]; started_at: Date | null }>`
+        select version, resume_after::text, retry_ids::text[], started_at from search_index_state for update`.execute(
+        trx,
+      )
     ).rows[0];
     if (!s || s.version >= SEARCH_INDEX_VERSION) return { rebuilt: 0, putOff: 0, done: true };
-    if (s.version < SEARCH_INDEX_VERSION && Number(s.resume_after) === 0 && s.retry_ids.length === 0)
-      await sql`update search_index_state set started_at = coalesce(started_at, now())`.execute(trx);
+    const started =
+      s.started_at ??
+      (
+        await sql<{ started_at: Date }>`update search_index_state set started_at = now() returning started_at`.execute(
+          trx,
+        )
+      ).rows[0]?.started_at ??
+      null;
     const inPass = (
       await sql<{ id: string }>`
         select c.id::text as id from clusters c where c.id > ${s.resume_after}::bigint order by c.id limit ${batch}`.execute(
@@ -92,8 +100,6 @@ export async function reindexStep(db: Db, batch = 500): Promise<ReindexStep> {
     // Done when the pass is through and nothing is put off; held clusters are retried by the next steps.
     const done = inPass.length === 0 && retryIds.length === 0;
     if (done) {
-      const started = (await sql<{ started_at: Date | null }>`select started_at from search_index_state`.execute(trx))
-        .rows[0]?.started_at;
       await sql`update search_index_state set version = ${SEARCH_INDEX_VERSION}, resume_after = 0, retry_ids = '{}',
         started_at = null, updated_at = now()`.execute(trx);
       await audit(trx, systemActor('reindex'), {
