@@ -152,6 +152,24 @@ describe('rebuilding stored search documents (reindex)', () => {
     expect(await db().selectFrom('jobs').select('id').where('kind', '=', 'catalog.reindex').execute()).toHaveLength(1);
   });
 
+  it('"did you mean" keeps the words of the rebuilt documents and loses those only the old fold made', async () => {
+    const lexicon = async () =>
+      (await sql<{ word: string }>`select word from search_words order by word`.execute(db())).rows.map((r) => r.word);
+    const current = await lexicon();
+    expect(current).toEqual(expect.arrayContaining(['kabah', 'quran', 'masjidil', 'sulistyo', 'katalog']));
+    await makeStale();
+    // what version 1's fold added to the lexicon: the parts of the words it split at their apostrophes
+    await sql`insert into search_words (word) values ('bah'), ('qur'), ('arif') on conflict do nothing`.execute(db());
+    expect(await reindexStep(db(), 2)).toMatchObject({ rebuilt: 2, done: false });
+    // a word of a cluster the pass did not read (an import committed beside it): kept, as its document holds it
+    await sql`delete from search_words_pass where word = 'masjidil'`.execute(db());
+    expect(await reindexAll(db(), { batch: 2 })).toEqual({ rebuilt: 2, done: true });
+    const after = await lexicon();
+    for (const w of ['bah', 'qur', 'arif']) expect(after, w).not.toContain(w);
+    expect(after).toEqual(current);
+    expect((await sql`select word from search_words_pass`.execute(db())).rows).toEqual([]);
+  });
+
   it('goes through clusters in the order of their ids as numbers, each once (9 before 10)', async () => {
     await load(
       s,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { systemActor } from '../platform/actor.ts';
 import { audit } from '../platform/audit.ts';
-import type { Db } from '../platform/db.ts';
+import type { Db, Trx } from '../platform/db.ts';
 import { rebuildClusters } from './clusters.ts';
 import { SEARCH_INDEX_VERSION, settleSearchIndex, storeWords, type WordSink } from './search-index.ts';
 
@@ -95,11 +95,17 @@ export async function reindexStep(db: Db, batch = 500): Promise<ReindexStep> {
     );
     const putOff = wanted.filter((id) => exists.has(id) && !lockedSet.has(id));
     if (locked.length) await rebuildClusters(trx, locked.map(Number), words, 'when_changed');
+    // Only the reindex writes this table, in its steps, which take turns on the state row.
+    const seen = [...new Set(words.sent)].sort();
+    if (seen.length)
+      await sql`insert into search_words_pass (word) select w from jsonb_array_elements_text(${JSON.stringify(seen)}::jsonb) w
+        on conflict do nothing`.execute(trx);
     const retryIds = retrying ? [...s.retry_ids.slice(wanted.length), ...putOff] : [...s.retry_ids, ...putOff];
     const resumeAfter = retrying ? s.resume_after : (inPass[inPass.length - 1] as string);
     // Done when the pass is through and nothing is put off; held clusters are retried by the next steps.
     const done = inPass.length === 0 && retryIds.length === 0;
     if (done) {
+      await dropUnseenWords(trx);
       await sql`update search_index_state set version = ${SEARCH_INDEX_VERSION}, resume_after = 0, retry_ids = '{}',
         started_at = null, updated_at = now()`.execute(trx);
       await audit(trx, systemActor('reindex'), {
@@ -119,6 +125,19 @@ export async function reindexStep(db: Db, batch = 500): Promise<ReindexStep> {
   // After the commit, holding nothing: an import adding one of these words is waited for, not deadlocked with.
   await storeWords(db, [...new Set(words.sent)]);
   return step;
+}
+
+/**
+ * The end of a pass: "did you mean" words it saw in no rebuilt cluster and that no cluster's search document
+ * holds are removed (the old fold's words; words of clusters gone since). The document check keeps a word
+ * of a cluster an import committed beside the pass, which the pass may not have read.
+ */
+async function dropUnseenWords(trx: Trx): Promise<void> {
+  await sql`
+    delete from search_words w
+    where not exists (select 1 from search_words_pass p where p.word = w.word)
+      and not exists (select 1 from clusters c where c.search_doc @@ quote_literal(w.word)::tsquery)`.execute(trx);
+  await sql`delete from search_words_pass`.execute(trx);
 }
 
 export interface ReindexResult {
