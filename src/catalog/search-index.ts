@@ -229,47 +229,6 @@ export interface IndexRow {
   libraryIds: number[];
   /** "Did you mean" words of the cluster. */
   lexicon: string[];
-  /** The search document as tsvector text without its library lexemes (docText), or null: the server makes it. */
-  doc: string | null;
-}
-
-/** A word docText writes as a lexeme itself: what PostgreSQL's parser reads as one token and 'simple' keeps as is (lower case). */
-const PLAIN_TOKEN = /^[a-z0-9]{1,200}$/i;
-/** Documents longer than this are left to the server, far from tsvector's limits (positions up to 16,383, 256 per lexeme). */
-const MAX_DOC_TOKENS = 2000;
-const MAX_POSITIONS = 255;
-
-/**
- * The search document as PostgreSQL would make it from the weighted texts (the SQL of writeClusterIndex:
- * setweight(to_tsvector('simple', text), weight) for each part, joined with ||, then the held token), as
- * tsvector text: the server then only reads it (the four to_tsvector calls and the joins were a third of
- * inserting a new cluster). Written only when every word is plain letters and digits of ASCII, which the
- * parser takes as one token whatever the database's locale; null otherwise, and the server makes it.
- * search-index.api.test.ts compares the two on the test corpora.
- */
-export function docText(
-  parts: Array<[text: string, weight: 'A' | 'B' | 'C' | 'D']>,
-  recordCount: number,
-): string | null {
-  const positions = new Map<string, string[]>();
-  let n = 0;
-  for (const [text, weight] of parts) {
-    if (!text) continue;
-    for (const t of text.split(' ')) {
-      if (!t) continue;
-      if (!PLAIN_TOKEN.test(t) || ++n > MAX_DOC_TOKENS) return null;
-      const lexeme = t.toLowerCase();
-      const at = positions.get(lexeme);
-      if (!at) positions.set(lexeme, [`${n}${weight}`]);
-      else if (at.push(`${n}${weight}`) > MAX_POSITIONS) return null;
-    }
-  }
-  const out: string[] = [];
-  for (const [lexeme, at] of positions) out.push(`'${lexeme}':${at.join(',')}`);
-  // The held token comes after the texts (||: its positions follow the last word's).
-  const held = heldToken(recordCount);
-  if (held) out.push(`'${held}':${n + 1}A,${n + 2}B,${n + 3}C`);
-  return out.join(' ');
 }
 
 export function indexRowOf({ id, display, members }: Omit<ClusterContent, 'holdings'>): IndexRow {
@@ -277,17 +236,6 @@ export function indexRowOf({ id, display, members }: Omit<ClusterContent, 'holdi
     display,
     members.map((m) => m.bib),
   );
-  const docTsv = docText(
-    [
-      [doc.title, 'A'],
-      [doc.authors, 'B'],
-      [doc.subjects, 'C'],
-      [doc.other, 'D'],
-    ],
-    members.length,
-  );
-  // The texts travel only for a document the server makes (undefined: left out of the JSON).
-  const texts = docTsv === null;
   const json = JSON.stringify({
     id,
     title: display.title || '—',
@@ -295,10 +243,10 @@ export function indexRowOf({ id, display, members }: Omit<ClusterContent, 'holdi
     year: display.year ?? null,
     format: display.format,
     language: display.language ?? null,
-    t_title: texts ? doc.title : undefined,
-    t_authors: texts ? doc.authors : undefined,
-    t_subjects: texts ? doc.subjects : undefined,
-    t_other: texts ? doc.other : undefined,
+    t_title: doc.title,
+    t_authors: doc.authors,
+    t_subjects: doc.subjects,
+    t_other: doc.other,
     title_sort: doc.titleSort,
     author_sort: doc.authorSort,
     subjects: doc.subjectKeys,
@@ -310,21 +258,7 @@ export function indexRowOf({ id, display, members }: Omit<ClusterContent, 'holdi
     library_types: [...new Set(members.map((m) => m.libraryType))],
     record_count: members.length,
   });
-  return {
-    id,
-    open: json.slice(0, -1),
-    libraryIds: [...new Set(members.map((m) => m.libraryId))],
-    lexicon,
-    doc: docTsv,
-  };
-}
-
-/** docText's document with the holding libraries' lexemes (no positions, as libraryTokensSql makes them). */
-export function searchDocWithLibraries(doc: string | null, libraryIds: Set<number>): string | null {
-  if (doc === null) return null;
-  const out = [doc];
-  for (const l of libraryIds) out.push(`'${libraryToken(l)}'`);
-  return out.join(' ');
+  return { id, open: json.slice(0, -1), libraryIds: [...new Set(members.map((m) => m.libraryId))], lexicon };
 }
 
 /** The index rows of clusters as one JSON array, each closed with its holdings. */
@@ -334,8 +268,6 @@ function closedRows(rows: Array<{ row: IndexRow; holdings: ClusterHolding[] }>):
     const libs = new Set(row.libraryIds);
     for (const x of h) libs.add(x.libraryId);
     const tail = {
-      // The libraries' lexemes, without positions, as libraryTokensSql makes them.
-      doc: searchDocWithLibraries(row.doc, libs),
       library_ids: [...libs],
       available_library_ids: h.filter((x) => x.available > 0).map((x) => x.libraryId),
       holdings_count: h.reduce((a, x) => a + x.copies, 0),
@@ -391,11 +323,10 @@ export async function writeClusterIndex(
       t_title text, t_authors text, t_subjects text, t_other text, title_sort text, author_sort text,
       subjects text[], isbns text[], issns text[], call_numbers text[], publisher_key text,
       library_ids integer[], region_codes text[], library_types text[], available_library_ids integer[],
-      holdings_count integer, available_count integer, record_count integer, doc text)`;
-  // Built by docText where it could be (coalesce reads the rest only when it is null).
-  const searchDoc = sql`coalesce(x.doc::tsvector, setweight(to_tsvector('simple', x.t_title), 'A') || setweight(to_tsvector('simple', x.t_authors), 'B')
+      holdings_count integer, available_count integer, record_count integer)`;
+  const searchDoc = sql`setweight(to_tsvector('simple', x.t_title), 'A') || setweight(to_tsvector('simple', x.t_authors), 'B')
         || setweight(to_tsvector('simple', x.t_subjects), 'C') || setweight(to_tsvector('simple', x.t_other), 'D')
-        || ${heldTokenSql(sql`x.record_count`)} || ${libraryTokensSql(sql`x.library_ids`)})`;
+        || ${heldTokenSql(sql`x.record_count`)} || ${libraryTokensSql(sql`x.library_ids`)}`;
   const fresh = words ? [...known].filter((w) => !words.known.has(w)) : [...known];
   words?.sent.push(...fresh);
   if (!words?.deferred) await storeWords(trx, fresh);
