@@ -12,15 +12,30 @@ describe('ILL administration in the browser', () => {
     const page = await h.pageAs('admin.sawahlunto');
     await page.goto(`${h.base}/ill`);
     await page.getByRole('link', { name: 'Pengaturan & angka ILL' }).click();
-    await page.getByRole('heading', { name: /Kebijakan meminjamkan/ }).waitFor();
-    await page.getByLabel('Lama pinjam (hari)').fill('21');
-    await page.getByLabel('Janji waktu menjawab (jam)').fill('24');
-    await page.getByLabel('Setujui pembatalan otomatis').uncheck();
+    await page.getByRole('heading', { name: /Kebijakan pinjam antarperpustakaan/ }).waitFor();
+    // the rules for other libraries borrowing from us, and the one for our own patrons asking, apart
+    const lending = page.getByTestId('ill-policy-lending');
+    const borrowing = page.getByTestId('ill-policy-borrowing');
+    await lending.getByText('Sebagai pemberi pinjaman').waitFor();
+    await lending.getByLabel('Lama pinjam (hari)').fill('21');
+    await lending.getByLabel('Janji waktu menjawab (jam)').fill('24');
+    await lending.getByLabel('Setujui pembatalan otomatis').uncheck();
+    await borrowing.getByText('Untuk anggota kami yang meminjam').waitFor();
+    expect(await lending.getByLabel('Permintaan berjalan per anggota').count()).toBe(0);
+    await borrowing.getByLabel('Permintaan berjalan per anggota').fill('3');
     await page.getByRole('button', { name: 'Simpan' }).click();
     await page.getByText('Tersimpan').waitFor();
     const api = await h.s.as('admin.sawahlunto');
     const p = await api.get('/api/v1/ill/policies/SAWAHLUNTO');
-    expect(p.body).toMatchObject({ loanDays: 21, answerHours: 24, autoApproveCancel: false });
+    expect(p.body).toMatchObject({ loanDays: 21, answerHours: 24, autoApproveCancel: false, patronOpenLimit: 3 });
+    // in English
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByRole('heading', { name: /Interlibrary loan policy of/ }).waitFor();
+    await lending.getByText('As a lender').waitFor();
+    await borrowing.getByText('For our own patrons, borrowing').waitFor();
+    expect(await borrowing.getByLabel('Open requests per patron').inputValue()).toBe('3');
+    await page.getByRole('button', { name: 'ID', exact: true }).click();
+    await page.getByRole('heading', { name: /Kebijakan pinjam antarperpustakaan/ }).waitFor();
     // a bad value is refused with the server's reason, nothing changes
     await page.getByLabel('Lama pinjam (hari)').fill('0');
     await page.getByRole('button', { name: 'Simpan' }).click();

@@ -153,13 +153,21 @@ export function IllPolicyPage() {
       <ErrorBox error={error} />
       {p ? (
         <form className="card" onSubmit={save} data-testid="ill-policy">
-          {n('loanDays', t('illAdmLoanDays'))}
-          {n('answerHours', t('illAdmAnswerHours'))}
-          {n('maxRenewals', t('illAdmMaxRenewals'))}
-          {n('renewalDays', t('illAdmRenewalDays'))}
-          {n('patronOpenLimit', t('illAdmPatronOpenLimit'))}
-          {b('autoRenew', t('illAdmAutoRenew'))}
-          {b('autoApproveCancel', t('illAdmAutoCancel'))}
+          <fieldset data-testid="ill-policy-lending">
+            <legend>{t('illAdmAsLender')}</legend>
+            <p className="muted">{t('illAdmAsLenderHint')}</p>
+            {n('loanDays', t('illAdmLoanDays'))}
+            {n('answerHours', t('illAdmAnswerHours'))}
+            {n('maxRenewals', t('illAdmMaxRenewals'))}
+            {n('renewalDays', t('illAdmRenewalDays'))}
+            {b('autoRenew', t('illAdmAutoRenew'))}
+            {b('autoApproveCancel', t('illAdmAutoCancel'))}
+          </fieldset>
+          <fieldset data-testid="ill-policy-borrowing">
+            <legend>{t('illAdmAsBorrower')}</legend>
+            <p className="muted">{t('illAdmAsBorrowerHint')}</p>
+            {n('patronOpenLimit', t('illAdmPatronOpenLimit'))}
+          </fieldset>
           {canEdit ? <button type="submit">{t('illAdmSave')}</button> : null}
           {saved ? <output>{t('illAdmSaved')}</output> : null}
         </form>
