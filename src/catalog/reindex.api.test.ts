@@ -37,6 +37,14 @@ async function makeStale() {
   await sql`update search_index_state set version = 1, resume_after = 0, retry_ids = '{}'`.execute(db());
 }
 
+/** The cluster of the record with this source id. */
+const clusterOf = (sourceId: string) =>
+  db()
+    .selectFrom('source_records')
+    .select(['cluster_id'])
+    .where('record_key', '=', `id:${sourceId}`)
+    .executeTakeFirstOrThrow();
+
 const state = async () =>
   (
     await sql<{ version: number; resume_after: string; retry_ids: string[] }>`
@@ -108,11 +116,7 @@ describe('rebuilding stored search documents (reindex)', () => {
 
   it('a document whose holdings changed while it was stale gets a new datestamp when rebuilt', async () => {
     await makeStale();
-    const k3 = await db()
-      .selectFrom('source_records')
-      .select(['cluster_id'])
-      .where('record_key', '=', 'id:K-3')
-      .executeTakeFirstOrThrow();
+    const k3 = await clusterOf('K-3');
     const before = await db()
       .selectFrom('clusters')
       .select(['updated_at', 'holdings_count'])
@@ -195,11 +199,7 @@ describe('rebuilding stored search documents (reindex)', () => {
     'does not wait for a cluster another transaction holds: it is redone after the pass',
     async () => {
       await makeStale();
-      const held = await db()
-        .selectFrom('source_records')
-        .select(['cluster_id'])
-        .where('record_key', '=', 'id:K-1')
-        .executeTakeFirstOrThrow();
+      const held = await clusterOf('K-1');
       let release: () => void = () => {};
       const released = new Promise<void>((r) => {
         release = r;

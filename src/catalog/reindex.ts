@@ -96,10 +96,7 @@ export async function reindexStep(db: Db, batch = 500): Promise<ReindexStep> {
     const putOff = wanted.filter((id) => exists.has(id) && !lockedSet.has(id));
     if (locked.length) await rebuildClusters(trx, locked.map(Number), words, 'when_changed');
     // Only the reindex writes this table, in its steps, which take turns on the state row.
-    const seen = [...new Set(words.sent)].sort();
-    if (seen.length)
-      await sql`insert into search_words_pass (word) select w from jsonb_array_elements_text(${JSON.stringify(seen)}::jsonb) w
-        on conflict do nothing`.execute(trx);
+    await storeWords(trx, words.sent, 'search_words_pass');
     const retryIds = retrying ? [...s.retry_ids.slice(wanted.length), ...putOff] : [...s.retry_ids, ...putOff];
     const resumeAfter = retrying ? s.resume_after : (inPass[inPass.length - 1] as string);
     // Done when the pass is through and nothing is put off; held clusters are retried by the next steps.
@@ -123,7 +120,7 @@ export async function reindexStep(db: Db, batch = 500): Promise<ReindexStep> {
     return { rebuilt: locked.length, putOff: putOff.length, done };
   });
   // After the commit, holding nothing: an import adding one of these words is waited for, not deadlocked with.
-  await storeWords(db, [...new Set(words.sent)]);
+  await storeWords(db, words.sent);
   return step;
 }
 

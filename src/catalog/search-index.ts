@@ -201,10 +201,18 @@ export interface WordSink {
   deferred?: boolean;
 }
 
-/** Stores "did you mean" words. Sorted, so that two writers adding the same new words lock them in one order. */
-export async function storeWords(db: DbOrTrx, words: string[]): Promise<void> {
+/**
+ * Stores "did you mean" words, each once. Sorted, so that two writers adding the same new words lock them in
+ * one order. `table`: search_words, or the words a reindex pass has seen (reindex.ts).
+ */
+export async function storeWords(
+  db: DbOrTrx,
+  words: string[],
+  table: 'search_words' | 'search_words_pass' = 'search_words',
+): Promise<void> {
   if (words.length === 0) return;
-  await sql`insert into search_words (word) select w from jsonb_array_elements_text(${JSON.stringify([...words].sort())}::jsonb) w
+  await sql`insert into ${sql.table(table)} (word)
+      select w from jsonb_array_elements_text(${JSON.stringify([...new Set(words)].sort())}::jsonb) w
       on conflict do nothing`.execute(db);
 }
 
